@@ -1,0 +1,73 @@
+import type { ErrorRequestHandler } from 'express';
+
+// One error type; its code decides the HTTP status, in one table.
+export const ERROR_STATUS = {
+  validation_failed: 400,
+  malformed_json: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  rejected: 422,
+  rate_limited: 429,
+  internal: 500,
+  unavailable: 503,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export interface ErrorDetail {
+  /** Dotted path of the offending field, when there is one. */
+  field?: string;
+  code?: string;
+  message: string;
+}
+
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: readonly ErrorDetail[] = [],
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+
+  get status(): number {
+    return ERROR_STATUS[this.code];
+  }
+}
+
+interface BodyParserError {
+  type?: string;
+  status?: number;
+}
+
+function fromBodyParser(err: BodyParserError): AppError | undefined {
+  switch (err.type) {
+    case 'entity.parse.failed':
+      return new AppError('malformed_json', 'The request body is not valid JSON.');
+    case 'entity.too.large':
+      return new AppError('payload_too_large', 'The request body is too large (limit 64 KB).');
+    case 'charset.unsupported':
+    case 'encoding.unsupported':
+      return new AppError('unsupported_media_type', 'Send the body as UTF-8 JSON.');
+    default:
+      return undefined;
+  }
+}
+
+export const errorHandler: ErrorRequestHandler = (err: unknown, _req, res, _next) => {
+  const known = err instanceof AppError ? err : fromBodyParser(err as BodyParserError);
+  if (known) {
+    res
+      .status(known.status)
+      .json({ error: { code: known.code, message: known.message, details: known.details } });
+    return;
+  }
+  // Unknown errors never leak their message to the caller.
+  console.error(err);
+  res.status(500).json({ error: { code: 'internal', message: 'Internal error.', details: [] } });
+};

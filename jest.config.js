@@ -1,0 +1,28 @@
+/** @type {import('jest').Config} */
+const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' } }];
+
+const quiet = '<rootDir>/test/support/quiet-temporal.ts';
+
+const project = (displayName, testMatch, extra = {}) => ({
+  displayName,
+  testMatch,
+  testEnvironment: 'node',
+  transform: { '^.+\\.ts$': swc },
+  ...extra,
+});
+
+module.exports = {
+  // Temporal test servers share one clock per environment and the suites share one PostgreSQL:
+  // run files one at a time (see test/README.md).
+  maxWorkers: 1,
+  testTimeout: 120_000,
+  projects: [
+    project('rules', ['<rootDir>/test/rules/**/*.test.ts']),
+    project('workflows', ['<rootDir>/test/workflows/**/*.test.ts'], { setupFiles: [quiet] }),
+    project('integration', ['<rootDir>/test/integration/**/*.test.ts'], {
+      setupFiles: [quiet],
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+    }),
+  ],
+};

