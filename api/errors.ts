@@ -8,6 +8,8 @@ export const ERROR_STATUS = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  /** The credential's workflow has closed (lapsed or revoked): it takes no more commands. */
+  closed: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   rejected: 422,
@@ -30,6 +32,8 @@ export class AppError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly details: readonly ErrorDetail[] = [],
+    /** Response headers the status calls for (WWW-Authenticate, Retry-After). */
+    readonly headers: Readonly<Record<string, string>> = {},
   ) {
     super(message);
     this.name = 'AppError';
@@ -48,12 +52,16 @@ interface BodyParserError {
 function fromBodyParser(err: BodyParserError): AppError | undefined {
   switch (err.type) {
     case 'entity.parse.failed':
-      return new AppError('malformed_json', 'The request body is not valid JSON.');
+      return new AppError('malformed_json', 'The request body is not valid JSON (send one JSON object).');
     case 'entity.too.large':
       return new AppError('payload_too_large', 'The request body is too large (limit 64 KB).');
     case 'charset.unsupported':
     case 'encoding.unsupported':
       return new AppError('unsupported_media_type', 'Send the body as UTF-8 JSON.');
+    case 'request.aborted':
+    case 'request.size.invalid':
+    case 'stream.encoding.set':
+      return new AppError('malformed_json', 'The request body could not be read.');
     default:
       return undefined;
   }
@@ -64,6 +72,7 @@ export const errorHandler: ErrorRequestHandler = (err: unknown, _req, res, _next
   if (known) {
     res
       .status(known.status)
+      .set(known.headers)
       .json({ error: { code: known.code, message: known.message, details: known.details } });
     return;
   }

@@ -8,6 +8,8 @@ const schema = z.object({
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('credentials'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65535).default(8233),
+  /** A bundle built by scripts/build-workflow-bundle.ts; unset: the worker bundles at start. */
+  WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
 });
 
 export type Config = z.infer<typeof schema>;

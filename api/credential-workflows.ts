@@ -1,0 +1,94 @@
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import type { SignalDefinition, UpdateDefinition } from '@temporalio/common';
+import type { Repository } from '../db/types';
+import { type Actor, type CredentialView, credentialWorkflowId, getState } from '../workflows/contract';
+import { AppError } from './errors';
+import { fromTemporal, isNotFound, rejectedError, rejectionsOf } from './temporal-errors';
+
+/** How long a read waits for the worker to answer a query before the API answers 503. */
+const QUERY_DEADLINE_MS = 10_000;
+
+export interface UpdateOptions {
+  /** The caller's Idempotency-Key: the update id, so a repeat returns the first outcome. */
+  readonly idempotencyKey?: string;
+  readonly actor: Actor;
+}
+
+/**
+ * The API's only door to credential workflows: queries, signals and updates, with Temporal's errors
+ * turned into AppErrors, and refused commands recorded (they never reach the workflow's history).
+ */
+export function createCredentialWorkflows(client: Client, repository: Repository, now: () => number) {
+  const handleOf = (number: string): WorkflowHandle => client.workflow.getHandle(credentialWorkflowId(number));
+
+  /** Not found: either the number was never enrolled (404) or its workflow has closed (409). */
+  async function notFound(number: string): Promise<AppError> {
+    try {
+      const description = await handleOf(number).describe();
+      if (description.status.name !== 'RUNNING') {
+        return new AppError(
+          'closed',
+          `Credential ${number} is closed (${description.status.name.toLowerCase()}): it takes no more commands.`,
+        );
+      }
+    } catch (err) {
+      if (!isNotFound(err)) throw fromTemporal(err, 'lookup');
+    }
+    return new AppError('not_found', `No credential ${number}.`);
+  }
+
+  async function state(number: string): Promise<CredentialView> {
+    try {
+      return await client.connection.withDeadline(Date.now() + QUERY_DEADLINE_MS, () =>
+        handleOf(number).query(getState),
+      );
+    } catch (err) {
+      if (isNotFound(err)) throw new AppError('not_found', `No credential ${number}.`);
+      throw fromTemporal(err, 'query');
+    }
+  }
+
+  async function signal<T>(number: string, def: SignalDefinition<[T]>, arg: T): Promise<void> {
+    try {
+      await handleOf(number).signal(def, arg);
+    } catch (err) {
+      if (isNotFound(err)) throw await notFound(number);
+      throw fromTemporal(err, def.name);
+    }
+  }
+
+  async function update<Ret, T>(
+    number: string,
+    def: UpdateDefinition<Ret, [T]>,
+    command: T,
+    { idempotencyKey, actor }: UpdateOptions,
+  ): Promise<Ret> {
+    try {
+      return await handleOf(number).executeUpdate(def, {
+        args: [command],
+        // Scoped by update name so one key reused on another route cannot collide.
+        ...(idempotencyKey ? { updateId: `${def.name}:${idempotencyKey}` } : {}),
+      });
+    } catch (err) {
+      if (isNotFound(err)) throw await notFound(number);
+      const reasons = rejectionsOf(err);
+      if (reasons) {
+        // Awaited: if this write fails the caller gets a 500 and retries, so no refusal goes unrecorded.
+        await repository.recordRejectedCommand({
+          credentialNumber: number,
+          type: def.name,
+          actor,
+          reasons,
+          data: command,
+          at: now(),
+        });
+        throw rejectedError(def.name, reasons);
+      }
+      throw fromTemporal(err, def.name);
+    }
+  }
+
+  return { handleOf, state, signal, update };
+}
+
+export type CredentialWorkflows = ReturnType<typeof createCredentialWorkflows>;

@@ -1,0 +1,64 @@
+import {
+  ServiceError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
+} from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { COMMAND_REJECTED, type Rejection } from '../workflows/contract';
+import { AppError } from './errors';
+
+// How Temporal's answers become HTTP answers. Pure functions, so they are unit-tested without a server.
+
+/** The reasons of a command the workflow's validator refused, or null for any other error. */
+export function rejectionsOf(err: unknown): readonly Rejection[] | null {
+  if (!(err instanceof WorkflowUpdateFailedError)) return null;
+  const cause = err.cause;
+  if (!(cause instanceof ApplicationFailure) || cause.type !== COMMAND_REJECTED) return null;
+  const reasons = cause.details?.[0];
+  if (!Array.isArray(reasons)) return [{ code: 'invalid_request', message: cause.message }];
+  return reasons as Rejection[];
+}
+
+export function rejectedError(command: string, reasons: readonly Rejection[]): AppError {
+  const details = reasons.map(({ code, message }) => ({ code, message }));
+  // A closed credential refuses everything: that is a state conflict, not a fixable request.
+  if (reasons.length > 0 && reasons.every((r) => r.code === 'closed')) {
+    return new AppError('closed', reasons[0]?.message ?? 'The credential is closed.', details);
+  }
+  return new AppError('rejected', `The ${command} was rejected: see every reason in details.`, details);
+}
+
+// gRPC status codes (grpc-js is not a direct dependency).
+const GRPC_DEADLINE_EXCEEDED = 4;
+const GRPC_UNAVAILABLE = 14;
+
+function isUnavailable(err: unknown): boolean {
+  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
+  if (!(err instanceof ServiceError)) return false;
+  const code = (err.cause as { code?: number } | undefined)?.code;
+  return code === GRPC_UNAVAILABLE || code === GRPC_DEADLINE_EXCEEDED;
+}
+
+/**
+ * Maps a Temporal error (other than not-found, which needs a lookup) to an AppError; unknown errors
+ * come back unchanged so the error handler answers 500 without leaking them.
+ */
+export function fromTemporal(err: unknown, command: string): unknown {
+  const reasons = rejectionsOf(err);
+  if (reasons) return rejectedError(command, reasons);
+  if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
+    // The handler itself failed the command after accepting it: the state moved under the request.
+    return new AppError('conflict', `The ${command} could not be applied: ${err.cause.message}`);
+  }
+  if (isUnavailable(err)) {
+    return new AppError('unavailable', 'The workflow service is not answering; retry shortly.', [], {
+      'Retry-After': '5',
+    });
+  }
+  return err;
+}
+
+export function isNotFound(err: unknown): boolean {
+  return err instanceof WorkflowNotFoundError;
+}
