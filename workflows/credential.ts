@@ -1,29 +1,119 @@
-import { proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
-import type { Activities } from '../activities';
-import { boundaries, cycleDates } from '../rules/cycle';
-import { getPolicy } from '../rules/policies';
-import { type CredentialInput, type CredentialView, getState } from './contract';
+import {
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  setCurrentDetails,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { dateAt } from '../rules';
+import { SYSTEM, type CredentialInput, type CredentialOutcome } from './contract';
+import { emit, sendReminder } from './activities';
+import { installHandlers } from './handlers';
+import { planReminders, reminderRequest } from './reminders';
+import {
+  auditDeadlinePassed,
+  cycleStarted,
+  hasLiveApplication,
+  initialState,
+  isRenewalApproved,
+  lapse,
+  nextCycle,
+  phaseChanged,
+  phaseOn,
+  type CycleState,
+} from './state';
+import { nextDeadline, searchAttributes, summarize } from './view';
 
-const { recordCycleStarted } = proxyActivities<Activities>({ startToCloseTimeout: '1 minute' });
-
-/** One credential, one cycle per run. */
-export async function credential(input: CredentialInput): Promise<CredentialView> {
-  const policy = getPolicy(input.policyId);
-  const dates = cycleDates(input.cycleStart, policy);
-  let view: CredentialView = { ...input, phase: 'Active', dates };
-  setHandler(getState, () => view);
-
-  await recordCycleStarted({
-    credentialNumber: input.credentialNumber,
-    workflowId: workflowInfo().workflowId,
-    policyId: policy.id,
-    cycle: input.cycle,
-    dates,
-    occurredAt: Date.now(),
+/**
+ * One credential, one cycle per run: in cycle → late window → reinstatement → lapsed, unless
+ * renewed (continue-as-new into the next cycle) or revoked. The loop acts at the next moment
+ * (a reminder or a deadline) or as soon as a signal/update changes the state.
+ */
+export async function credential(input: CredentialInput): Promise<CredentialOutcome> {
+  const state = initialState(input, Date.now());
+  const tz = state.policy.timeZone;
+  let changed = false;
+  installHandlers(state, () => {
+    changed = true;
   });
 
-  // Deadlines are absolute instants computed from calendar dates, never ms durations.
-  await sleep(Math.max(0, boundaries(dates, policy).expiresAt - Date.now()));
-  view = { ...view, phase: 'ExpiredLate' };
-  return view;
+  let phase = phaseOn(state, dateAt(Date.now(), tz));
+  await emit([cycleStarted(state, Date.now(), workflowInfo().workflowId, phase)]);
+  const publish = publisher(state);
+
+  for (;;) {
+    // Reset first: anything that arrives while this iteration awaits wakes the next one at once.
+    changed = false;
+    const now = Date.now();
+    const today = dateAt(now, tz);
+
+    await emit(auditDeadlinePassed(state, today, now));
+    if (!state.closed && today >= state.dates.lapseDate && !hasLiveApplication(state)) {
+      await emit(lapse(state, today, now));
+    }
+    const current = phaseOn(state, today);
+    if (current !== phase) {
+      await emit([phaseChanged(state, now, phase, current, state.closed?.actor ?? SYSTEM)]);
+      phase = current;
+    }
+    publish(now);
+
+    if (state.closed) {
+      await condition(allHandlersFinished);
+      return {
+        credentialNumber: input.credentialNumber,
+        cycle: input.cycle,
+        phase: state.closed.phase,
+        closedOn: state.closed.on,
+      };
+    }
+    if (isRenewalApproved(state)) {
+      await emit([nextCycle(state, now).event]);
+      await condition(allHandlersFinished);
+      // Computed after the last handler finished, so nothing reported meanwhile is lost.
+      return continueAsNew<typeof credential>(nextCycle(state, Date.now()).input);
+    }
+
+    const plan = planReminders(state, now);
+    state.remindersSkipped.push(...plan.skip);
+    for (const moment of plan.send) {
+      state.remindersSent.push(moment.key);
+      await sendReminder(reminderRequest(state, moment, now));
+    }
+
+    const deadline = nextDeadline(state, now);
+    const moments = [
+      ...(deadline ? [{ what: deadline.what, at: deadline.at }] : []),
+      ...(plan.nextAt !== null ? [{ what: 'reminder', at: plan.nextAt }] : []),
+    ].sort((a, b) => a.at - b.at);
+    const next = moments[0];
+    if (!next) {
+      // Only a decision (an update) can move the credential on now.
+      await condition(() => changed);
+    } else {
+      const summary = `${next.what} at ${new Date(next.at).toISOString()}`;
+      // Absolute instant minus workflow time: never a calendar period as ms.
+      await condition(() => changed, Math.max(1, next.at - Date.now()), { summary });
+    }
+  }
+}
+
+/** Upserts search attributes and the UI's details only when they change (each upsert is an event). */
+function publisher(state: CycleState): (now: number) => void {
+  let lastAttributes = '';
+  let lastDetails = '';
+  return (now) => {
+    const attributes = searchAttributes(state, now);
+    const serialized = JSON.stringify(attributes.map((a) => [a.key.name, a.value]));
+    if (serialized !== lastAttributes) {
+      upsertSearchAttributes(attributes);
+      lastAttributes = serialized;
+    }
+    const details = summarize(state, dateAt(now, state.policy.timeZone));
+    if (details !== lastDetails) {
+      setCurrentDetails(details);
+      lastDetails = details;
+    }
+  };
 }

@@ -65,7 +65,7 @@ export function reminderRequest(state: CycleState, moment: ReminderMoment, now: 
   const quote = quoteFee(dates, state.policy, today);
   const balance = balanceOn(state, today);
   const audit = state.audit;
-  const auditFacts =
+  const auditFacts: Record<string, string | null> =
     moment.kind === 'audit_selected' || moment.kind === 'audit_deadline'
       ? {
           auditId: audit?.auditId ?? null,

@@ -70,7 +70,12 @@ export interface CycleState {
   audit: AuditRecord | null;
   /** Set by a failed audit: the next application is audited whatever the draw. */
   forceAudit: boolean;
-  closed: { readonly phase: 'Lapsed' | 'Revoked'; readonly on: CalendarDate; readonly reason: string } | null;
+  closed: {
+    readonly phase: 'Lapsed' | 'Revoked';
+    readonly on: CalendarDate;
+    readonly reason: string;
+    readonly actor: Actor;
+  } | null;
   remindersSent: string[];
   /** Reminders passed over (already applied for, or due before the run started): never sent later. */
   remindersSkipped: string[];
@@ -198,7 +203,12 @@ export function phaseChanged(state: CycleState, now: number, from: Phase, to: Ph
 }
 
 export function lapse(state: CycleState, today: CalendarDate, now: number): Event[] {
-  state.closed = { phase: 'Lapsed', on: today, reason: `No renewal before ${state.dates.lapseDate}` };
+  state.closed = {
+    phase: 'Lapsed',
+    on: today,
+    reason: `Not renewed before ${state.dates.lapseDate}`,
+    actor: SYSTEM,
+  };
   return [event(state, cycleKey(state, 'lapsed'), now, SYSTEM, { type: 'lapsed', reason: state.closed.reason })];
 }
 
@@ -458,7 +468,7 @@ export function auditDeadlinePassed(state: CycleState, today: CalendarDate, now:
 export function revoke(state: CycleState, cmd: Revoke, today: CalendarDate, now: number): Event[] {
   const reason = cmd.reason.trim();
   const denied = decideApplication(state, 'denied', `Credential revoked: ${reason}`, today, now, cmd.revokedBy);
-  state.closed = { phase: 'Revoked', on: today, reason };
+  state.closed = { phase: 'Revoked', on: today, reason, actor: cmd.revokedBy };
   return [
     ...denied,
     event(state, cycleKey(state, 'revoked'), now, cmd.revokedBy, { type: 'revoked', reason }),

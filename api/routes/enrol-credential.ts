@@ -1,0 +1,77 @@
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { compareDates, dateAt } from '../../rules/calendar';
+import { getPolicy } from '../../rules/policies';
+import { CREDENTIAL_WORKFLOW_TYPE, type CredentialInput, credentialWorkflowId } from '../../workflows/contract';
+import type { credential } from '../../workflows';
+import { AppError } from '../errors';
+import { defineRoute } from '../registry';
+import { EnrolCredentialRequest } from '../schemas/credentials';
+
+export const enrolCredential = defineRoute({
+  operationId: 'enrolCredential',
+  method: 'post',
+  path: '/credentials',
+  tag: 'credentials',
+  summary: 'Enrol a credential: starts its workflow and stores the holder.',
+  description:
+    'Idempotent per credential number: a repeat with the same certification date and policy answers 200 ' +
+    '(and stores the holder again), different facts answer 409. The holder is personal data: it is kept ' +
+    'in PostgreSQL only and never sent to the workflow.',
+  access: ['service', 'ops'],
+  body: EnrolCredentialRequest,
+  responses: {
+    202: 'Enrolled: the workflow is starting (Location: the credential).',
+    200: 'Already enrolled with the same facts.',
+    409: 'Already enrolled with another certification date or policy.',
+  },
+  async handler({ body, services: { client, repository, taskQueue, now, workflows } }) {
+    const policy = getPolicy(body.policyId);
+    const today = dateAt(now(), policy.timeZone);
+    if (compareDates(body.certificationDate, today) > 0) {
+      throw new AppError('validation_failed', 'The request is invalid: fix the fields listed in details.', [
+        {
+          field: 'certificationDate',
+          message: `must not be in the future (today is ${today} in ${policy.timeZone})`,
+        },
+      ]);
+    }
+    const input: CredentialInput = {
+      credentialNumber: body.credentialNumber,
+      policyId: policy.id,
+      certifiedOn: body.certificationDate,
+      cycle: 1,
+      cycleStart: body.certificationDate,
+    };
+    const workflowId = credentialWorkflowId(input.credentialNumber);
+    const headers = { Location: `/credentials/${encodeURIComponent(input.credentialNumber)}` };
+    let created = true;
+    try {
+      await client.workflow.start<typeof credential>(CREDENTIAL_WORKFLOW_TYPE, {
+        workflowId,
+        taskQueue,
+        args: [input],
+        // A credential number is enrolled once, ever: a closed (lapsed) workflow is not restarted.
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        staticSummary: `Credential ${input.credentialNumber} (${policy.id})`,
+      });
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      const existing = await workflows.state(input.credentialNumber);
+      if (existing.certifiedOn !== input.certifiedOn || existing.policyId !== input.policyId) {
+        throw new AppError(
+          'conflict',
+          `Credential ${input.credentialNumber} is already enrolled with certification date ${existing.certifiedOn} and policy ${existing.policyId}.`,
+        );
+      }
+      created = false;
+    }
+    // After the start, so a conflicting repeat never overwrites the holder of another enrolment;
+    // a crash in between is healed by the client's retry (same facts → 200 and saved).
+    await repository.saveHolder(input.credentialNumber, body.holder);
+    return {
+      status: created ? 202 : 200,
+      headers,
+      body: { credentialNumber: input.credentialNumber, workflowId, created },
+    };
+  },
+});

@@ -1,0 +1,8 @@
+// Answers every workflow update route shares, for the OpenAPI document.
+export const REJECTED =
+  'Rejected by the workflow: details lists every reason ({ code, message }); the refusal is recorded in the history.';
+
+export const UPDATE_RESPONSES = {
+  404: 'No such credential.',
+  409: 'The credential is closed (lapsed or revoked), or its state changed under the command.',
+} as const;

@@ -1,0 +1,31 @@
+import { revoke } from '../../workflows/contract';
+import { actorOf, defineRoute } from '../registry';
+import { RevokeRequest } from '../schemas/commands';
+import { CredentialParams } from '../schemas/credentials';
+import { REJECTED, UPDATE_RESPONSES } from './responses';
+
+export const revokeCredentialRoute = defineRoute({
+  operationId: 'revokeCredential',
+  method: 'post',
+  path: '/credentials/:number/revocation',
+  tag: 'ops',
+  summary: 'Revoke the credential (final: its workflow closes).',
+  description:
+    'An update. Once revoked the workflow has closed, so a repeat answers 409 closed; with the same ' +
+    'Idempotency-Key while the workflow is still closing it returns the first answer.',
+  access: ['ops'],
+  params: CredentialParams,
+  body: RevokeRequest,
+  idempotencyKey: true,
+  responses: { 200: 'Revoked: the final state.', ...UPDATE_RESPONSES, 422: REJECTED },
+  async handler(ctx) {
+    const actor = actorOf(ctx);
+    const view = await ctx.services.workflows.update(
+      ctx.params.number,
+      revoke,
+      { reason: ctx.body.reason, revokedBy: actor },
+      { actor, idempotencyKey: ctx.idempotencyKey },
+    );
+    return { status: 200, body: view };
+  },
+});
