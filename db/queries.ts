@@ -1,0 +1,128 @@
+import type { Prisma } from '../generated/prisma/client';
+import type { FeeLine } from '../rules/types';
+import type { Db } from './client';
+import { decodeCursor, encodeCursor } from './cursor';
+import { fromDbDate, toDbDate } from './dates';
+import type { CredentialRecords, CredentialSummary, ListFilter, Page } from './types';
+
+// The read side the API lists and reports from.
+
+type CredentialRow = Prisma.CredentialGetPayload<object>;
+
+const MAX_PAGE = 500;
+
+export function toSummary(row: CredentialRow): CredentialSummary {
+  return {
+    number: row.number,
+    policyId: row.policyId,
+    cycle: row.cycle,
+    cycleStart: fromDbDate(row.cycleStart),
+    expiresOn: fromDbDate(row.expiresOn),
+    lateWindowEndsOn: fromDbDate(row.lateWindowEndsOn),
+    lapsesOn: fromDbDate(row.lapsesOn),
+    phase: row.phase,
+    auditState: row.auditState,
+    ceusEarned: row.ceusEarned,
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+export async function findCredential(db: Db, number: string): Promise<CredentialSummary | null> {
+  const row = await db.credential.findUnique({ where: { number } });
+  return row ? toSummary(row) : null;
+}
+
+export async function findRecords(db: Db, number: string): Promise<CredentialRecords | null> {
+  const row = await db.credential.findUnique({
+    where: { number },
+    include: {
+      ceuRecords: { orderBy: [{ completedOn: 'asc' }, { id: 'asc' }] },
+      cprAed: { orderBy: { id: 'asc' } },
+      petitions: { orderBy: { id: 'asc' } },
+      applications: { orderBy: { id: 'asc' } },
+      audits: { orderBy: { id: 'asc' }, include: { documents: { orderBy: { id: 'asc' } } } },
+      ledger: { orderBy: { id: 'asc' } },
+      reminders: { orderBy: [{ dueAt: 'asc' }, { id: 'asc' }] },
+    },
+  });
+  if (!row) return null;
+  return {
+    credential: toSummary(row),
+    ceuRecords: row.ceuRecords.map((r) => ({
+      provider: r.provider,
+      completionId: r.completionId,
+      course: r.course,
+      units: r.units,
+      completedOn: fromDbDate(r.completedOn),
+      approved: r.approved,
+      cycle: r.cycle,
+    })),
+    cprAed: row.cprAed.map((c) => ({
+      certificationId: c.certificationId,
+      issuedOn: fromDbDate(c.issuedOn),
+      expiresOn: fromDbDate(c.expiresOn),
+      handsOn: c.handsOn,
+    })),
+    petitions: row.petitions.map((p) => ({
+      petitionId: p.petitionId,
+      course: p.course,
+      status: p.status,
+      requestedUnits: p.requestedUnits,
+      grantedUnits: p.grantedUnits,
+    })),
+    applications: row.applications.map((a) => ({
+      applicationId: a.applicationId,
+      receivedOn: fromDbDate(a.receivedOn),
+      status: a.status,
+      amountPaid: a.amountPaid,
+      feeTotal: a.feeTotal,
+      paymentReference: a.paymentReference,
+      feeLines: a.feeLines as unknown as readonly FeeLine[],
+    })),
+    audits: row.audits.map((a) => ({
+      auditId: a.auditId,
+      applicationId: a.applicationId,
+      state: a.state,
+      documentsDueOn: fromDbDate(a.documentsDueOn),
+      documents: a.documents.map((d) => ({ reference: d.reference, description: d.description })),
+    })),
+    ledger: row.ledger.map((l) => ({
+      code: l.code,
+      amount: l.amount,
+      reference: l.source,
+      on: fromDbDate(l.chargedOn),
+      label: l.label,
+      paymentReference: l.paymentReference,
+    })),
+    remindersSent: row.reminders.map((r) => ({ key: r.key, kind: r.kind, on: fromDbDate(r.dueOn) })),
+  };
+}
+
+/** Ordered by (expiresOn, number); the cursor is the last item's key. */
+export async function listCredentials(db: Db, filter: ListFilter): Promise<Page<CredentialSummary>> {
+  if (!Number.isSafeInteger(filter.limit) || filter.limit < 1) {
+    throw new RangeError(`Invalid page size ${filter.limit}: expected a whole number from 1.`);
+  }
+  const limit = Math.min(filter.limit, MAX_PAGE);
+  const after = filter.cursor === undefined ? null : decodeCursor(filter.cursor);
+  const conditions: Prisma.CredentialWhereInput[] = [];
+  if (filter.phase) conditions.push({ phase: filter.phase });
+  if (filter.auditState) conditions.push({ auditState: filter.auditState });
+  if (filter.expiringBefore) conditions.push({ expiresOn: { lt: toDbDate(filter.expiringBefore) } });
+  if (after) {
+    const expiresOn = toDbDate(after.expiresOn);
+    conditions.push({ OR: [{ expiresOn: { gt: expiresOn } }, { expiresOn, number: { gt: after.number } }] });
+  }
+  const rows = await db.credential.findMany({
+    where: { AND: conditions },
+    orderBy: [{ expiresOn: 'asc' }, { number: 'asc' }],
+    // One more than asked tells whether there is a next page.
+    take: limit + 1,
+  });
+  const items = rows.slice(0, limit).map(toSummary);
+  const last = items[items.length - 1];
+  return {
+    items,
+    nextCursor: rows.length > limit && last ? encodeCursor({ expiresOn: last.expiresOn, number: last.number }) : null,
+  };
+}
