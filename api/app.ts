@@ -1,20 +1,79 @@
-import express from 'express';
-import { createCredentialsRouter, type CredentialsRouterDeps } from './credentials-router';
+import type { Client } from '@temporalio/client';
+import express, { type RequestHandler } from 'express';
+import type { Repository } from '../db/types';
+import { authenticate, type Authenticated } from './auth';
+import { createCredentialWorkflows } from './credential-workflows';
 import { AppError, errorHandler } from './errors';
+import { buildOpenApiDocument } from './openapi';
+import { rateLimit, type RateLimitOptions, TokenBuckets } from './rate-limit';
+import type { Route, Services } from './registry';
+import { ROUTES } from './routes';
 
-export type AppDeps = CredentialsRouterDeps;
+export interface AppDeps {
+  client: Client;
+  repository: Repository;
+  taskQueue: string;
+  /** Injected so tests can pin "today". */
+  now?: () => number;
+  /** The public verification lookup's per-IP limit (default 30 per minute). */
+  verifyRateLimit?: Omit<RateLimitOptions, 'now'>;
+}
 
-/** The HTTP API, given its dependencies: a Temporal client and a repository. */
-export function createApp(deps: AppDeps) {
+const BODY_LIMIT = '64kb';
+
+/** 415 unless the body is JSON; a request without a body passes (the schema then names what is missing). */
+const requireJson: RequestHandler = (req, _res, next) => {
+  if (req.is('application/json') === false) {
+    throw new AppError(
+      'unsupported_media_type',
+      'Send the body as JSON with Content-Type: application/json.',
+    );
+  }
+  next();
+};
+
+function mount(app: express.Express, route: Route, services: Services, limiter: TokenBuckets): void {
+  const chain: RequestHandler[] = [];
+  if (route.rateLimited) chain.push(rateLimit(limiter));
+  if (route.access !== 'public') chain.push(authenticate(services.repository, route.access));
+  if (route.body) chain.push(requireJson, express.json({ limit: BODY_LIMIT, strict: true }));
+  chain.push(async (req, res) => {
+    const result = await route.run(
+      {
+        params: req.params,
+        query: req.query,
+        body: req.body as unknown,
+        actor: (res.locals as Partial<Authenticated>).actor ?? null,
+        idempotencyKey: req.get('idempotency-key'),
+      },
+      services,
+    );
+    res.status(result.status).set(result.headers ?? {});
+    if (result.type === 'html') res.type('html').send(result.body);
+    else res.json(result.body);
+  });
+  app[route.method](route.path, ...chain);
+}
+
+/** The HTTP API, given its dependencies; every route comes from the one route table (api/routes). */
+export function createApp(deps: AppDeps, routes: readonly Route[] = ROUTES) {
+  const now = deps.now ?? Date.now;
+  const openapi = buildOpenApiDocument(routes);
+  const services: Services = {
+    client: deps.client,
+    repository: deps.repository,
+    taskQueue: deps.taskQueue,
+    now,
+    workflows: createCredentialWorkflows(deps.client, deps.repository, now),
+    openapi: () => openapi,
+  };
+  const limiter = new TokenBuckets({ capacity: 30, perMinute: 30, ...deps.verifyRateLimit, now });
+
   const app = express();
   app.disable('x-powered-by');
-  app.use(express.json({ limit: '64kb' }));
-  app.get('/health', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
-  app.use('/credentials', createCredentialsRouter(deps));
+  for (const route of routes) mount(app, route, services, limiter);
   app.use((req, _res, next) => {
-    next(new AppError('not_found', `No route ${req.method} ${req.path}.`));
+    next(new AppError('not_found', `No route ${req.method} ${req.path}: see /docs.`));
   });
   app.use(errorHandler);
   return app;

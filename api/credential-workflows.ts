@@ -7,6 +7,8 @@ import { fromTemporal, isNotFound, rejectedError, rejectionsOf } from './tempora
 
 /** How long a read waits for the worker to answer a query before the API answers 503. */
 const QUERY_DEADLINE_MS = 10_000;
+/** How long a command waits for its outcome; after it, 503 and the caller retries (with its Idempotency-Key). */
+const COMMAND_DEADLINE_MS = 30_000;
 
 export interface UpdateOptions {
   /** The caller's Idempotency-Key: the update id, so a repeat returns the first outcome. */
@@ -19,7 +21,8 @@ export interface UpdateOptions {
  * turned into AppErrors, and refused commands recorded (they never reach the workflow's history).
  */
 export function createCredentialWorkflows(client: Client, repository: Repository, now: () => number) {
-  const handleOf = (number: string): WorkflowHandle => client.workflow.getHandle(credentialWorkflowId(number));
+  const handleOf = (number: string): WorkflowHandle =>
+    client.workflow.getHandle(credentialWorkflowId(number));
 
   /** Not found: either the number was never enrolled (404) or its workflow has closed (409). */
   async function notFound(number: string): Promise<AppError> {
@@ -50,7 +53,9 @@ export function createCredentialWorkflows(client: Client, repository: Repository
 
   async function signal<T>(number: string, def: SignalDefinition<[T]>, arg: T): Promise<void> {
     try {
-      await handleOf(number).signal(def, arg);
+      await client.connection.withDeadline(Date.now() + COMMAND_DEADLINE_MS, () =>
+        handleOf(number).signal(def, arg),
+      );
     } catch (err) {
       if (isNotFound(err)) throw await notFound(number);
       throw fromTemporal(err, def.name);
@@ -64,11 +69,13 @@ export function createCredentialWorkflows(client: Client, repository: Repository
     { idempotencyKey, actor }: UpdateOptions,
   ): Promise<Ret> {
     try {
-      return await handleOf(number).executeUpdate(def, {
-        args: [command],
-        // Scoped by update name so one key reused on another route cannot collide.
-        ...(idempotencyKey ? { updateId: `${def.name}:${idempotencyKey}` } : {}),
-      });
+      return await client.connection.withDeadline(Date.now() + COMMAND_DEADLINE_MS, () =>
+        handleOf(number).executeUpdate(def, {
+          args: [command],
+          // Scoped by update name so one key reused on another route cannot collide.
+          ...(idempotencyKey ? { updateId: `${def.name}:${idempotencyKey}` } : {}),
+        }),
+      );
     } catch (err) {
       if (isNotFound(err)) throw await notFound(number);
       const reasons = rejectionsOf(err);

@@ -3,7 +3,10 @@ import type { OpenApiDocument } from './openapi';
 // A human-readable page rendered from the OpenAPI document: self-contained (no CDN, no script).
 
 const escape = (s: string): string =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+  s.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+  );
 
 interface Operation {
   operationId: string;

@@ -49,7 +49,7 @@ const COMMON_ERRORS = {
 
 function responses(route: Route): Record<string, JsonSchema> {
   const secured = route.access !== 'public';
-  const all: Record<number, string> = {
+  const all: Record<number, string | undefined> = {
     ...(route.params || route.query || route.body ? { 400: COMMON_ERRORS[400] } : {}),
     ...(secured
       ? {
@@ -57,14 +57,12 @@ function responses(route: Route): Record<string, JsonSchema> {
           403: `The API key's role is not allowed (needs ${(route.access as readonly string[]).join(' or ')}).`,
         }
       : {}),
-    ...(route.body
-      ? { 413: 'Body larger than 64 KB.', 415: 'Send Content-Type: application/json.' }
-      : {}),
+    ...(route.body ? { 413: 'Body larger than 64 KB.', 415: 'Send Content-Type: application/json.' } : {}),
     ...route.responses,
     500: COMMON_ERRORS[500],
   };
   return Object.fromEntries(
-    Object.entries(all).map(([status, description]) => {
+    Object.entries(all).map(([status, description = '']) => {
       const isError = Number(status) >= 400;
       const media = isError
         ? { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } }
@@ -116,7 +114,11 @@ export function buildOpenApiDocument(routes: readonly Route[]) {
     security: [{ apiKey: [] }],
     components: {
       securitySchemes: {
-        apiKey: { type: 'http', scheme: 'bearer', description: 'An API key with the role service, portal or ops.' },
+        apiKey: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'An API key with the role service, portal or ops.',
+        },
       },
       schemas: { Error: jsonSchema(ErrorBody) },
     },

@@ -39,7 +39,10 @@ export class TokenBuckets {
       return { ok: true };
     }
     this.remember(key, bucket, now);
-    return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil(((1 - bucket.tokens) * this.msPerToken) / 1000)) };
+    return {
+      ok: false,
+      retryAfterSeconds: Math.max(1, Math.ceil(((1 - bucket.tokens) * this.msPerToken) / 1000)),
+    };
   }
 
   get size(): number {
@@ -73,12 +76,9 @@ export function rateLimit(buckets: TokenBuckets): RequestHandler {
   return (req, _res, next) => {
     const result = buckets.take(req.ip ?? req.socket.remoteAddress ?? 'unknown');
     if (!result.ok) {
-      throw new AppError(
-        'rate_limited',
-        `Too many requests: retry in ${result.retryAfterSeconds} s.`,
-        [],
-        { 'Retry-After': String(result.retryAfterSeconds) },
-      );
+      throw new AppError('rate_limited', `Too many requests: retry in ${result.retryAfterSeconds} s.`, [], {
+        'Retry-After': String(result.retryAfterSeconds),
+      });
     }
     next();
   };

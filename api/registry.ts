@@ -59,7 +59,7 @@ export interface RouteSpec<P, Q, B> {
   readonly responses: Readonly<Record<number, string>>;
   /** Media type of the success answer, when not JSON. */
   readonly produces?: string;
-  handler(ctx: RouteContext<P, Q, B>): Promise<RouteResult>;
+  handler(this: void, ctx: RouteContext<P, Q, B>): Promise<RouteResult>;
 }
 
 export interface RawRequest {

@@ -7,7 +7,11 @@ const TOKEN_PREFIX = 'rk_';
 
 export const hashToken = (token: string): string => createHash('sha256').update(token, 'utf8').digest('hex');
 
-export async function createApiKey(db: Db, role: ApiRole, label: string): Promise<{ id: string; token: string }> {
+export async function createApiKey(
+  db: Db,
+  role: ApiRole,
+  label: string,
+): Promise<{ id: string; token: string }> {
   const token = `${TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
   const id = randomUUID();
   await db.apiKey.create({ data: { id, role, label, tokenHash: hashToken(token) } });

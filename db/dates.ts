@@ -9,7 +9,8 @@ export const fromDbDateOrNull = (d: Date | null): CalendarDate | null => (d ? fr
 export const toDbDateOrNull = (d: CalendarDate | null): Date | null => (d ? toDbDate(d) : null);
 
 /** The calendar day of an instant in the credential policy's time zone (events carry epoch ms). */
-export const policyDay = (at: number, policyId: string): CalendarDate => dateAt(at, getPolicy(policyId).timeZone);
+export const policyDay = (at: number, policyId: string): CalendarDate =>
+  dateAt(at, getPolicy(policyId).timeZone);
 
 /** A cycle's dates as the credential row's columns. */
 export function cycleColumns(dates: CycleDates) {

@@ -79,14 +79,20 @@ async function startCycle(tx: Tx, e: EventOf<'cycle_started'>): Promise<void> {
     ...cycleColumns(e.dates),
     phase: e.phase,
   };
-  const created = await tx.credential.createMany({ data: [{ number: e.credentialNumber, ...row }], skipDuplicates: true });
+  const created = await tx.credential.createMany({
+    data: [{ number: e.credentialNumber, ...row }],
+    skipDuplicates: true,
+  });
   if (created.count > 0) return;
   // A new cycle starts without an audit; an older cycle's event never moves the row back.
   await tx.credential.updateMany({
     where: { number: e.credentialNumber, cycle: { lt: e.cycle } },
     data: { auditState: 'None' },
   });
-  await tx.credential.updateMany({ where: { number: e.credentialNumber, cycle: { lte: e.cycle } }, data: row });
+  await tx.credential.updateMany({
+    where: { number: e.credentialNumber, cycle: { lte: e.cycle } },
+    data: row,
+  });
 }
 
 /** Updates the credential row unless it has already moved on to a later cycle. */
@@ -133,7 +139,9 @@ const APPLIERS: { readonly [T in CredentialEventType]: Applier<EventOf<T>> } = {
     const { completion } = e;
     // Unique on provider + completion id: the first report wins, as in the workflow.
     return tx.ceuRecord.upsert({
-      where: { provider_completionId: { provider: completion.provider, completionId: completion.completionId } },
+      where: {
+        provider_completionId: { provider: completion.provider, completionId: completion.completionId },
+      },
       create: {
         credentialNumber: credential.number,
         cycle: e.cycle,
@@ -203,7 +211,9 @@ const APPLIERS: { readonly [T in CredentialEventType]: Applier<EventOf<T>> } = {
   petition_decided: ({ tx, credential }, e) => {
     const p = e.petition;
     return tx.petition.update({
-      where: { credentialNumber_petitionId: { credentialNumber: credential.number, petitionId: p.petitionId } },
+      where: {
+        credentialNumber_petitionId: { credentialNumber: credential.number, petitionId: p.petitionId },
+      },
       data: {
         status: p.status,
         grantedUnits: p.grantedUnits,
@@ -216,7 +226,10 @@ const APPLIERS: { readonly [T in CredentialEventType]: Applier<EventOf<T>> } = {
   application_received: async (c, e) => {
     await c.tx.application.upsert({
       where: {
-        credentialNumber_applicationId: { credentialNumber: c.credential.number, applicationId: e.applicationId },
+        credentialNumber_applicationId: {
+          credentialNumber: c.credential.number,
+          applicationId: e.applicationId,
+        },
       },
       create: {
         credentialNumber: c.credential.number,
@@ -264,7 +277,10 @@ const APPLIERS: { readonly [T in CredentialEventType]: Applier<EventOf<T>> } = {
   audit_not_selected: ({ tx, credential }, e) =>
     tx.application.update({
       where: {
-        credentialNumber_applicationId: { credentialNumber: credential.number, applicationId: e.applicationId },
+        credentialNumber_applicationId: {
+          credentialNumber: credential.number,
+          applicationId: e.applicationId,
+        },
       },
       data: { auditSelected: false, auditDraw: e.draw },
     }),
@@ -297,7 +313,10 @@ const APPLIERS: { readonly [T in CredentialEventType]: Applier<EventOf<T>> } = {
 
   application_decided: async (c, e) => {
     const where = {
-      credentialNumber_applicationId: { credentialNumber: c.credential.number, applicationId: e.applicationId },
+      credentialNumber_applicationId: {
+        credentialNumber: c.credential.number,
+        applicationId: e.applicationId,
+      },
     };
     const application = await c.tx.application.findUniqueOrThrow({ where });
     const renewsCurrentCycle = e.outcome === 'approved' && application.cycle === c.credential.cycle;
@@ -309,11 +328,23 @@ const APPLIERS: { readonly [T in CredentialEventType]: Applier<EventOf<T>> } = {
         reason: e.reason ?? null,
         // Which post-E courses this renewal used is the rules' call, from the balance on receipt.
         ...(renewsCurrentCycle
-          ? { consumedKeys: consumedByRenewal(application.balance as unknown as CeuBalance, cycleDatesOf(c.credential)) }
+          ? {
+              consumedKeys: consumedByRenewal(
+                application.balance as unknown as CeuBalance,
+                cycleDatesOf(c.credential),
+              ),
+            }
           : {}),
       },
     });
-    await chargeFees(c, e.cycle, `application:${e.applicationId}`, e.charged, application.paymentReference, c.day);
+    await chargeFees(
+      c,
+      e.cycle,
+      `application:${e.applicationId}`,
+      e.charged,
+      application.paymentReference,
+      c.day,
+    );
   },
 
   renewed: ({ tx, credential }, e) => renew(tx, credential.number, e.nextCycle, e.nextDates),

@@ -123,6 +123,7 @@ export async function listCredentials(db: Db, filter: ListFilter): Promise<Page<
   const last = items[items.length - 1];
   return {
     items,
-    nextCursor: rows.length > limit && last ? encodeCursor({ expiresOn: last.expiresOn, number: last.number }) : null,
+    nextCursor:
+      rows.length > limit && last ? encodeCursor({ expiresOn: last.expiresOn, number: last.number }) : null,
   };
 }

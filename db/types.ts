@@ -1,4 +1,4 @@
-import type { CalendarDate, Cents, CeuHundredths } from '../rules/types';
+import type { CalendarDate, Cents, CeuHundredths, FeeLine } from '../rules/types';
 import type { Actor, AuditStateName, Phase } from '../workflows/contract';
 import type { CredentialEvent, ReminderRequest } from '../workflows/events';
 
@@ -55,6 +55,8 @@ export interface CredentialRecords {
     amountPaid: Cents;
     feeTotal: Cents;
     paymentReference: string;
+    /** The fee lines quoted on the day received (optional: added after the interface was agreed). */
+    feeLines?: readonly FeeLine[];
   }[];
   readonly audits: readonly {
     auditId: string;
@@ -63,7 +65,15 @@ export interface CredentialRecords {
     documentsDueOn: CalendarDate;
     documents: readonly { reference: string; description: string }[];
   }[];
-  readonly ledger: readonly { code: string; amount: Cents; reference: string; on: CalendarDate }[];
+  /** `reference` is the charge's source (`petition:<id>`, `application:<id>`); label and paymentReference are optional additions. */
+  readonly ledger: readonly {
+    code: string;
+    amount: Cents;
+    reference: string;
+    on: CalendarDate;
+    label?: string;
+    paymentReference?: string;
+  }[];
   readonly remindersSent: readonly { key: string; kind: string; on: CalendarDate }[];
 }
 
@@ -103,6 +113,7 @@ export interface ApiKeyRecord {
 export interface Repository {
   /** Enrolment: stores the holder's personal data (the only place it lives). Idempotent per number. */
   saveHolder(credentialNumber: string, holder: Holder): Promise<void>;
+  findHolder(credentialNumber: string): Promise<Holder | null>;
   /** Projects one workflow event; a repeat with the same key changes nothing. */
   recordEvent(event: CredentialEvent): Promise<void>;
   /** Records a reminder as sent; returns false when the key was already recorded. */

@@ -1,10 +1,15 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { compareDates, dateAt } from '../../rules/calendar';
 import { getPolicy } from '../../rules/policies';
-import { CREDENTIAL_WORKFLOW_TYPE, type CredentialInput, credentialWorkflowId } from '../../workflows/contract';
+import {
+  CREDENTIAL_WORKFLOW_TYPE,
+  type CredentialInput,
+  credentialWorkflowId,
+} from '../../workflows/contract';
 import type { credential } from '../../workflows';
 import { AppError } from '../errors';
 import { defineRoute } from '../registry';
+import { fromTemporal } from '../temporal-errors';
 import { EnrolCredentialRequest } from '../schemas/credentials';
 
 export const enrolCredential = defineRoute({
@@ -55,7 +60,7 @@ export const enrolCredential = defineRoute({
         staticSummary: `Credential ${input.credentialNumber} (${policy.id})`,
       });
     } catch (err) {
-      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw fromTemporal(err, 'enrolment');
       const existing = await workflows.state(input.credentialNumber);
       if (existing.certifiedOn !== input.certifiedOn || existing.policyId !== input.policyId) {
         throw new AppError(

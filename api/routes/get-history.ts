@@ -16,7 +16,8 @@ export const getHistoryRoute = defineRoute({
       repository.findCredential(params.number),
       repository.history(params.number),
     ]);
-    if (!credential && events.length === 0) throw new AppError('not_found', `No credential ${params.number}.`);
+    if (!credential && events.length === 0)
+      throw new AppError('not_found', `No credential ${params.number}.`);
     return { status: 200, body: { credentialNumber: params.number, events } };
   },
 });

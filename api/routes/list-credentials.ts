@@ -1,3 +1,5 @@
+import { InvalidCursorError } from '../../db/cursor';
+import { AppError } from '../errors';
 import { defineRoute } from '../registry';
 import { ListCredentialsQuery } from '../schemas/credentials';
 
@@ -13,13 +15,20 @@ export const listCredentialsRoute = defineRoute({
   responses: { 200: '{ items, nextCursor }.' },
   async handler({ query, services: { repository } }) {
     const { phase, expiringBefore, auditState, limit, cursor } = query;
-    const page = await repository.listCredentials({
-      limit,
-      ...(phase ? { phase } : {}),
-      ...(expiringBefore ? { expiringBefore } : {}),
-      ...(auditState ? { auditState } : {}),
-      ...(cursor ? { cursor } : {}),
-    });
-    return { status: 200, body: page };
+    try {
+      const page = await repository.listCredentials({
+        limit,
+        ...(phase ? { phase } : {}),
+        ...(expiringBefore ? { expiringBefore } : {}),
+        ...(auditState ? { auditState } : {}),
+        ...(cursor ? { cursor } : {}),
+      });
+      return { status: 200, body: page };
+    } catch (err) {
+      if (!(err instanceof InvalidCursorError)) throw err;
+      throw new AppError('validation_failed', 'The request is invalid: fix the fields listed in details.', [
+        { field: 'cursor', message: err.message },
+      ]);
+    }
   },
 });

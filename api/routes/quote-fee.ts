@@ -23,7 +23,11 @@ export const quoteFeeRoute = defineRoute({
     const on = query.on ?? dateAt(now(), policy.timeZone);
     return {
       status: 200,
-      body: { credentialNumber: view.credentialNumber, cycle: view.cycle, quote: quoteFee(view.dates, policy, on) },
+      body: {
+        credentialNumber: view.credentialNumber,
+        cycle: view.cycle,
+        quote: quoteFee(view.dates, policy, on),
+      },
     };
   },
 });

@@ -24,7 +24,12 @@ function listening(host: string, port: number): Promise<boolean> {
   });
 }
 
-async function waitForPort(host: string, port: number, child: ChildProcess, timeoutMs: number): Promise<void> {
+async function waitForPort(
+  host: string,
+  port: number,
+  child: ChildProcess,
+  timeoutMs: number,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await listening(host, port))) {
     if (child.exitCode !== null) throw new Error(`temporal server exited with code ${child.exitCode}`);

@@ -4,7 +4,8 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { createApp } from '../../api/app';
 import { createDb, type Db } from '../../db/client';
-import { createCredentialRepository } from '../../db/credential-repository';
+import { createRepository } from '../../db/repository';
+import type { Repository } from '../../db/types';
 import { createWorker } from '../../worker/create-worker';
 import { bundleWorkflows, startDevServer } from './temporal';
 
@@ -16,21 +17,33 @@ export interface Stack {
   baseUrl: string;
   env: TestWorkflowEnvironment;
   db: Db;
+  /** The same repository the worker and the API use (added for tests that seed or read through it). */
+  repository: Repository;
   stop: () => Promise<void>;
 }
 
-export async function startStack(taskQueue = 'credentials-test'): Promise<Stack> {
+export interface StackOptions {
+  taskQueue?: string;
+  /** Scripted audit draws (0..9999; below 1000 selects under NASM's 10% rate). */
+  auditDraw?: () => number;
+}
+
+export async function startStack({
+  taskQueue = 'credentials-test',
+  auditDraw,
+}: StackOptions = {}): Promise<Stack> {
   const url = process.env.DATABASE_URL;
   if (!url) throw new Error('DATABASE_URL missing: the integration project sets it in global setup');
   const [env, workflowBundle] = await Promise.all([startDevServer(), bundleWorkflows()]);
   const db = createDb(url);
-  const repository = createCredentialRepository(db);
+  const repository = createRepository(db);
   const worker: Worker = await createWorker({
     connection: env.nativeConnection,
     namespace: 'default',
     taskQueue,
     workflowBundle,
     repository,
+    ...(auditDraw ? { auditDraw } : {}),
   });
   const running = worker.run();
   const app = createApp({ client: env.client, repository, taskQueue });
@@ -43,6 +56,7 @@ export async function startStack(taskQueue = 'credentials-test'): Promise<Stack>
     baseUrl: `http://127.0.0.1:${port}`,
     env,
     db,
+    repository,
     stop: async () => {
       await new Promise((resolve) => server.close(resolve));
       worker.shutdown();
