@@ -35,7 +35,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['workflows/**/*.ts', 'rules/**/*.ts'],
+    files: ['workflows/**/*.ts', 'rules/**/*.ts', 'observability/workflow-interceptors.ts', 'observability/request-id.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

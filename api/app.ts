@@ -1,13 +1,18 @@
 import type { Client } from '@temporalio/client';
 import express, { type RequestHandler } from 'express';
 import type { Repository } from '../db/types';
+import { createLogger, type Logger } from '../observability/logger';
+import { accessLog } from './access-log';
 import { authenticate, type Authenticated } from './auth';
 import { createCredentialWorkflows } from './credential-workflows';
 import { AppError, errorHandler } from './errors';
 import { buildOpenApiDocument } from './openapi';
+import { type ApiMetrics, createApiMetrics } from './metrics';
 import { rateLimit, type RateLimitOptions, TokenBuckets } from './rate-limit';
 import type { Route, Services } from './registry';
+import { inRequestContext, requestId, type RequestLocals } from './request-id';
 import { ROUTES } from './routes';
+import { textBody } from './text-body';
 
 export interface AppDeps {
   client: Client;
@@ -17,6 +22,10 @@ export interface AppDeps {
   now?: () => number;
   /** The public verification lookup's per-IP limit (default 30 per minute). */
   verifyRateLimit?: Omit<RateLimitOptions, 'now'>;
+  /** Request and error logs; default: errors only, to stdout. */
+  logger?: Logger;
+  /** Where HTTP and business counters go (served by the metrics server); default: a fresh registry. */
+  metrics?: ApiMetrics;
 }
 
 const BODY_LIMIT = '64kb';
@@ -33,25 +42,33 @@ const requireJson: RequestHandler = (req, _res, next) => {
 };
 
 function mount(app: express.Express, route: Route, services: Services, limiter: TokenBuckets): void {
-  const chain: RequestHandler[] = [];
+  const chain: RequestHandler[] = [
+    (_req, res, next) => {
+      (res.locals as Partial<RequestLocals>).route = { path: route.path, operationId: route.operationId };
+      next();
+    },
+  ];
   if (route.rateLimited) chain.push(rateLimit(limiter));
   if (route.access !== 'public') chain.push(authenticate(services.repository, route.access));
-  if (route.body) chain.push(requireJson, express.json({ limit: BODY_LIMIT, strict: true }));
-  chain.push(async (req, res) => {
-    const result = await route.run(
-      {
-        params: req.params,
-        query: req.query,
-        body: req.body as unknown,
-        actor: (res.locals as Partial<Authenticated>).actor ?? null,
-        idempotencyKey: req.get('idempotency-key'),
-      },
-      services,
-    );
-    res.status(result.status).set(result.headers ?? {});
-    if (result.type === 'html') res.type('html').send(result.body);
-    else res.json(result.body);
-  });
+  if (route.textBody) chain.push(...textBody(route.textBody));
+  else if (route.body) chain.push(requireJson, express.json({ limit: BODY_LIMIT, strict: true }));
+  chain.push(
+    inRequestContext(async (req, res) => {
+      const result = await route.run(
+        {
+          params: req.params,
+          query: req.query,
+          body: req.body as unknown,
+          actor: (res.locals as Partial<Authenticated>).actor ?? null,
+          idempotencyKey: req.get('idempotency-key'),
+        },
+        services,
+      );
+      res.status(result.status).set(result.headers ?? {});
+      if (result.type === 'html') res.type('html').send(result.body);
+      else res.json(result.body);
+    }),
+  );
   app[route.method](route.path, ...chain);
 }
 
@@ -71,6 +88,8 @@ export function createApp(deps: AppDeps, routes: readonly Route[] = ROUTES) {
 
   const app = express();
   app.disable('x-powered-by');
+  app.use(requestId(deps.logger ?? createLogger({ level: 'error', service: 'api' })));
+  app.use(accessLog(deps.metrics ?? createApiMetrics()));
   for (const route of routes) mount(app, route, services, limiter);
   app.use((req, _res, next) => {
     next(new AppError('not_found', `No route ${req.method} ${req.path}: see /docs.`));

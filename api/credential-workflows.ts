@@ -1,7 +1,16 @@
-import type { Client, WorkflowHandle } from '@temporalio/client';
+import { type Client, type WorkflowHandle, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { SignalDefinition, UpdateDefinition } from '@temporalio/common';
 import type { Repository } from '../db/types';
-import { type Actor, type CredentialView, credentialWorkflowId, getState } from '../workflows/contract';
+import type { CalendarDate } from '../rules/types';
+import type { credential } from '../workflows';
+import {
+  type Actor,
+  CREDENTIAL_WORKFLOW_TYPE,
+  type CredentialInput,
+  type CredentialView,
+  credentialWorkflowId,
+  getState,
+} from '../workflows/contract';
 import { AppError } from './errors';
 import { fromTemporal, isNotFound, rejectedError, rejectionsOf } from './temporal-errors';
 
@@ -15,6 +24,11 @@ export interface UpdateOptions {
   readonly idempotencyKey?: string;
   readonly actor: Actor;
 }
+
+/** How a start ended: a repeat with the same certification date and policy is not a conflict. */
+export type Enrolment =
+  | { readonly outcome: 'started' | 'already_enrolled' }
+  | { readonly outcome: 'conflict'; readonly existing: { certifiedOn: CalendarDate; policyId: string } };
 
 /**
  * The API's only door to credential workflows: queries, signals and updates, with Temporal's errors
@@ -49,6 +63,27 @@ export function createCredentialWorkflows(client: Client, repository: Repository
       if (isNotFound(err)) throw new AppError('not_found', `No credential ${number}.`);
       throw fromTemporal(err, 'query');
     }
+  }
+
+  /** The one place credential workflows start: enrolment and bulk import alike. */
+  async function enrol(input: CredentialInput, taskQueue: string): Promise<Enrolment> {
+    try {
+      await client.workflow.start<typeof credential>(CREDENTIAL_WORKFLOW_TYPE, {
+        workflowId: credentialWorkflowId(input.credentialNumber),
+        taskQueue,
+        args: [input],
+        // A credential number is enrolled once, ever: a closed (lapsed) workflow is not restarted.
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        staticSummary: `Credential ${input.credentialNumber} (${input.policyId})`,
+      });
+      return { outcome: 'started' };
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw fromTemporal(err, 'enrolment');
+    }
+    const { certifiedOn, policyId } = await state(input.credentialNumber);
+    return certifiedOn === input.certifiedOn && policyId === input.policyId
+      ? { outcome: 'already_enrolled' }
+      : { outcome: 'conflict', existing: { certifiedOn, policyId } };
   }
 
   async function signal<T>(number: string, def: SignalDefinition<[T]>, arg: T): Promise<void> {
@@ -95,7 +130,7 @@ export function createCredentialWorkflows(client: Client, repository: Repository
     }
   }
 
-  return { handleOf, state, signal, update };
+  return { handleOf, state, enrol, signal, update };
 }
 
 export type CredentialWorkflows = ReturnType<typeof createCredentialWorkflows>;

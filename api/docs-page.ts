@@ -14,7 +14,7 @@ interface Operation {
   description?: string;
   'x-roles': string[];
   parameters: { name: string; in: string; required: boolean; description?: string }[];
-  requestBody?: { content: { 'application/json': { schema: unknown } } };
+  requestBody?: { content: Record<string, { schema?: unknown }> };
   responses: Record<string, { description: string }>;
 }
 
@@ -28,9 +28,13 @@ function renderOperation(method: string, path: string, op: Operation): string {
         }</li>`,
     )
     .join('');
-  const body = op.requestBody
-    ? `<h4>Body</h4><pre>${escape(JSON.stringify(op.requestBody.content['application/json'].schema, null, 2))}</pre>`
-    : '';
+  // JSON routes show their schema; text routes (CSV/NDJSON imports) show their media types.
+  const body = Object.entries(op.requestBody?.content ?? {})
+    .map(
+      ([mediaType, { schema }]) =>
+        `<h4>Body (${escape(mediaType)})</h4>${schema ? `<pre>${escape(JSON.stringify(schema, null, 2))}</pre>` : ''}`,
+    )
+    .join('');
   const responses = Object.entries(op.responses)
     .map(([status, r]) => `<li><b>${escape(status)}</b> ${escape(r.description)}</li>`)
     .join('');

@@ -1,4 +1,5 @@
 import type { ErrorRequestHandler } from 'express';
+import type { RequestLocals } from './request-id';
 
 // One error type; its code decides the HTTP status, in one table.
 export const ERROR_STATUS = {
@@ -69,7 +70,10 @@ function fromBodyParser(err: BodyParserError): AppError | undefined {
 
 export const errorHandler: ErrorRequestHandler = (err: unknown, _req, res, _next) => {
   const known = err instanceof AppError ? err : fromBodyParser(err as BodyParserError);
+  const { log } = res.locals as Partial<RequestLocals>;
   if (known) {
+    // A dependency that is down (503) is worth a line; the caller's mistakes are in the access log.
+    if (known.status >= 500) log?.warn({ code: known.code }, known.message);
     res
       .status(known.status)
       .set(known.headers)
@@ -77,6 +81,7 @@ export const errorHandler: ErrorRequestHandler = (err: unknown, _req, res, _next
     return;
   }
   // Unknown errors never leak their message to the caller.
-  console.error(err);
+  if (log) log.error({ err }, 'unhandled error');
+  else console.error(err);
   res.status(500).json({ error: { code: 'internal', message: 'Internal error.', details: [] } });
 };

@@ -2,22 +2,45 @@ import { Client, Connection } from '@temporalio/client';
 import { loadConfig, requireDatabaseUrl } from '../config';
 import { createDb } from '../db/client';
 import { createRepository } from '../db/repository';
+import { requestIdClientInterceptor } from '../observability/client-interceptor';
+import { createLogger } from '../observability/logger';
+import { startMetricsServer } from '../observability/metrics-server';
 import { createApp } from './app';
+import { createApiMetrics } from './metrics';
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  const logger = createLogger({ level: config.LOG_LEVEL, service: 'api' });
   const db = createDb(requireDatabaseUrl(config));
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
-  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const client = new Client({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    // Starts, signals and updates carry the HTTP request id (memo and header).
+    interceptors: { workflow: [requestIdClientInterceptor()] },
+  });
   const repository = createRepository(db);
-  const app = createApp({ client, repository, taskQueue: config.TEMPORAL_TASK_QUEUE });
+  const metrics = createApiMetrics({ processMetrics: true });
+  const metricsServer = await startMetricsServer({
+    registry: metrics.registry,
+    port: config.API_METRICS_PORT,
+    host: config.METRICS_HOST,
+    logger,
+  });
+  const app = createApp({ client, repository, taskQueue: config.TEMPORAL_TASK_QUEUE, logger, metrics });
   const server = app.listen(config.PORT, () =>
-    console.log(`API listening on http://localhost:${config.PORT} (docs: /docs)`),
+    logger.info(
+      { port: config.PORT, metrics: metricsServer.url },
+      `API listening on http://localhost:${config.PORT} (docs: /docs)`,
+    ),
   );
 
   const shutdown = () => {
     server.close(() => {
-      void connection.close().then(() => repository.close());
+      void metricsServer
+        .close()
+        .then(() => connection.close())
+        .then(() => repository.close());
     });
   };
   process.once('SIGINT', shutdown);

@@ -57,7 +57,14 @@ function responses(route: Route): Record<string, JsonSchema> {
           403: `The API key's role is not allowed (needs ${(route.access as readonly string[]).join(' or ')}).`,
         }
       : {}),
-    ...(route.body ? { 413: 'Body larger than 64 KB.', 415: 'Send Content-Type: application/json.' } : {}),
+    ...(route.textBody
+      ? {
+          413: `Body larger than ${route.textBody.limit}.`,
+          415: `Send Content-Type: ${route.textBody.mediaTypes.join(' or ')}.`,
+        }
+      : route.body
+        ? { 413: 'Body larger than 64 KB.', 415: 'Send Content-Type: application/json.' }
+        : {}),
     ...route.responses,
     500: COMMON_ERRORS[500],
   };
@@ -70,6 +77,10 @@ function responses(route: Route): Record<string, JsonSchema> {
       return [status, { description, content: media }];
     }),
   );
+}
+
+function mediaTypes(types: readonly string[], schema: JsonSchema): JsonSchema {
+  return Object.fromEntries(types.map((type) => [type, { schema }]));
 }
 
 export function buildOpenApiDocument(routes: readonly Route[]) {
@@ -91,7 +102,7 @@ export function buildOpenApiDocument(routes: readonly Route[]) {
         ? {
             requestBody: {
               required: true,
-              content: { 'application/json': { schema: jsonSchema(route.body) } },
+              content: mediaTypes(route.textBody?.mediaTypes ?? ['application/json'], jsonSchema(route.body)),
             },
           }
         : {}),

@@ -4,6 +4,7 @@ import type { ApiRole, Repository } from '../db/types';
 import type { Actor } from '../workflows/contract';
 import type { CredentialWorkflows } from './credential-workflows';
 import { IdempotencyKey } from './schemas/common';
+import type { TextBody } from './text-body';
 import { parse } from './validation';
 
 // The route table, declared once: the router mounts it and the OpenAPI document describes it.
@@ -51,6 +52,8 @@ export interface RouteSpec<P, Q, B> {
   readonly params?: z.ZodType<P, unknown>;
   readonly query?: z.ZodType<Q, unknown>;
   readonly body?: z.ZodType<B, unknown>;
+  /** The body is a text file in one of these media types (not JSON); `body` then validates the string. */
+  readonly textBody?: TextBody;
   /** Accepts an `Idempotency-Key` header. */
   readonly idempotencyKey?: boolean;
   /** Subject to the public per-IP rate limit. */

@@ -10,6 +10,20 @@ export const configSchema = z.object({
   TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65535).default(8233),
   /** A bundle built by scripts/build-workflow-bundle.ts; unset: the worker bundles at start. */
   WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
+  /** pino level of the JSON logs on stdout. */
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Prometheus /metrics of each process, on their own (internal, unauthenticated) ports. */
+  API_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9463),
+  WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  METRICS_HOST: z.string().min(1).default('0.0.0.0'),
+  // Reminder delivery (delivery/). A channel without its URL keeps its outbox rows pending.
+  /** SMTP server for reminder e-mails, e.g. smtp://127.0.0.1:2525 or smtps://user:pass@host:465. */
+  SMTP_URL: z.string().url().optional(),
+  REMINDER_FROM: z.string().min(3).default('Recertify <reminders@recertify.invalid>'),
+  REMINDER_WEBHOOK_URL: z.string().url().optional(),
+  /** HMAC-SHA256 key of the webhook signature; required when REMINDER_WEBHOOK_URL is set. */
+  REMINDER_WEBHOOK_SECRET: z.string().min(16).optional(),
+  REMINDER_POLL_MS: z.coerce.number().int().min(100).default(5000),
 });
 
 export type Config = z.infer<typeof configSchema>;

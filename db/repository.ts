@@ -13,7 +13,7 @@ export function createRepository(db: Db): Repository {
     saveHolder: (number, holder) => saveHolder(db, number, holder),
     findHolder: (number) => findHolder(db, number),
     recordEvent: (event) => projectEvent(db, event),
-    recordReminder: (request, at) => recordReminder(db, request, at),
+    recordReminder: (request, at, channels) => recordReminder(db, request, at, channels),
     recordRejectedCommand: (entry) => recordRejectedCommand(db, entry),
     findCredential: (number) => findCredential(db, number),
     findRecords: (number) => findRecords(db, number),

@@ -1,4 +1,4 @@
-import type { CalendarDate, Cents, CeuHundredths, FeeLine } from '../rules/types';
+import type { CalendarDate, Cents, CeuHundredths, FeeLine, ReminderChannel } from '../rules/types';
 import type { Actor, AuditStateName, Phase } from '../workflows/contract';
 import type { CredentialEvent, ReminderRequest } from '../workflows/events';
 
@@ -116,8 +116,15 @@ export interface Repository {
   findHolder(credentialNumber: string): Promise<Holder | null>;
   /** Projects one workflow event; a repeat with the same key changes nothing. */
   recordEvent(event: CredentialEvent): Promise<void>;
-  /** Records a reminder as sent; returns false when the key was already recorded. */
-  recordReminder(request: ReminderRequest, at: number): Promise<boolean>;
+  /**
+   * Records a reminder and queues its delivery on each channel (one transaction); returns false
+   * when the key was already recorded.
+   */
+  recordReminder(
+    request: ReminderRequest,
+    at: number,
+    channels?: readonly ReminderChannel[],
+  ): Promise<boolean>;
   /** A command the workflow refused (never reached its history), for the event history. */
   recordRejectedCommand(entry: {
     credentialNumber: string;

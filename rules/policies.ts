@@ -26,6 +26,8 @@ export const NASM_CPT: Policy = {
     daysBeforeLateWindowCloses: [30],
     daysBeforeLapse: [30],
     daysBeforeAuditDeadline: [7],
+    // Our choice: the holder gets the e-mail, backend services (portal, CRM) the signed webhook.
+    channels: ['email', 'webhook'],
   },
 };
 
@@ -60,6 +62,8 @@ export const ACE_CPT: Policy = {
     // Lapse follows the grace period's close by one day: a separate lapse reminder would repeat it.
     daysBeforeLapse: [],
     daysBeforeAuditDeadline: [7],
+    // Our assumption: no backend service of ACE's consumes reminders, so e-mail only.
+    channels: ['email'],
   },
 };
 

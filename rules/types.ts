@@ -61,8 +61,12 @@ export interface Policy {
     readonly daysBeforeLateWindowCloses: readonly number[];
     readonly daysBeforeLapse: readonly number[];
     readonly daysBeforeAuditDeadline: readonly number[];
+    /** How reminders reach people: e-mail to the holder, signed webhook to backend services. */
+    readonly channels: readonly ReminderChannel[];
   };
 }
+
+export type ReminderChannel = 'email' | 'webhook';
 
 /** Dates of one cycle. All are calendar dates in the policy's zone. */
 export interface CycleDates {

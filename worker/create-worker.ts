@@ -1,5 +1,8 @@
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
+import { requestIdActivityInterceptor } from '../observability/activity-interceptor';
+import { instrumentActivities, type WorkerBusinessMetrics } from '../observability/instrument-activities';
+import { WORKFLOW_INTERCEPTOR_MODULES } from '../observability/workflow-interceptor-modules';
 
 export interface WorkerDeps extends ActivityDeps {
   connection: NativeConnection;
@@ -7,14 +10,30 @@ export interface WorkerDeps extends ActivityDeps {
   taskQueue: string;
   /** A prebuilt bundle (tests, production); otherwise the workflows are bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** Business counters the activities feed (worker/observability.ts); none in most tests. */
+  metrics?: WorkerBusinessMetrics;
 }
 
-export function createWorker({ connection, namespace, taskQueue, workflowBundle, ...deps }: WorkerDeps) {
+export function createWorker({
+  connection,
+  namespace,
+  taskQueue,
+  workflowBundle,
+  metrics,
+  ...deps
+}: WorkerDeps) {
+  const activities = createActivities(deps);
   return Worker.create({
     connection,
     namespace,
     taskQueue,
-    activities: createActivities(deps),
+    activities: metrics ? instrumentActivities(activities, metrics) : activities,
+    // The API's request id, forwarded by the workflow interceptor, on activity log lines. A prebuilt
+    // bundle has the workflow interceptors built in (scripts/build-workflow-bundle.ts).
+    interceptors: {
+      activity: [requestIdActivityInterceptor],
+      ...(workflowBundle ? {} : { workflowModules: WORKFLOW_INTERCEPTOR_MODULES }),
+    },
     ...(workflowBundle ? { workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
   });
 }

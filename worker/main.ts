@@ -2,24 +2,35 @@ import { NativeConnection } from '@temporalio/worker';
 import { loadConfig, requireDatabaseUrl } from '../config';
 import { createDb } from '../db/client';
 import { createRepository } from '../db/repository';
+import { startReminderDelivery } from '../delivery';
 import { createWorker } from './create-worker';
+import { startWorkerObservability } from './observability';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const repository = createRepository(createDb(requireDatabaseUrl(config)));
+  // First: the Temporal Runtime (logger, core metrics) must be installed before any connection.
+  const observability = await startWorkerObservability(config);
+  const db = createDb(requireDatabaseUrl(config));
+  const repository = createRepository(db);
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   const worker = await createWorker({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     repository,
+    metrics: observability.metrics,
     // A prebuilt bundle makes every replica run byte-identical workflow code.
     ...(config.WORKFLOW_BUNDLE_PATH ? { workflowBundle: { codePath: config.WORKFLOW_BUNDLE_PATH } } : {}),
   });
+  // The reminder outbox's dispatcher runs beside the worker and stops before the database closes.
+  const logger = observability.logger.child({ component: 'reminders' });
+  const reminders = startReminderDelivery({ config, db, repository, logger });
   // The worker shuts down gracefully on SIGINT/SIGTERM (Runtime's default shutdown signals).
   await worker.run();
+  await reminders.stop();
   await connection.close();
   await repository.close();
+  await observability.close();
 }
 
 main().catch((err: unknown) => {

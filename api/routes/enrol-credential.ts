@@ -1,15 +1,8 @@
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { compareDates, dateAt } from '../../rules/calendar';
 import { getPolicy } from '../../rules/policies';
-import {
-  CREDENTIAL_WORKFLOW_TYPE,
-  type CredentialInput,
-  credentialWorkflowId,
-} from '../../workflows/contract';
-import type { credential } from '../../workflows';
+import { type CredentialInput, credentialWorkflowId } from '../../workflows/contract';
 import { AppError } from '../errors';
 import { defineRoute } from '../registry';
-import { fromTemporal } from '../temporal-errors';
 import { EnrolCredentialRequest } from '../schemas/credentials';
 
 export const enrolCredential = defineRoute({
@@ -29,7 +22,7 @@ export const enrolCredential = defineRoute({
     200: 'Already enrolled with the same facts.',
     409: 'Already enrolled with another certification date or policy.',
   },
-  async handler({ body, services: { client, repository, taskQueue, now, workflows } }) {
+  async handler({ body, services: { repository, taskQueue, now, workflows } }) {
     const policy = getPolicy(body.policyId);
     const today = dateAt(now(), policy.timeZone);
     if (compareDates(body.certificationDate, today) > 0) {
@@ -49,27 +42,15 @@ export const enrolCredential = defineRoute({
     };
     const workflowId = credentialWorkflowId(input.credentialNumber);
     const headers = { Location: `/credentials/${encodeURIComponent(input.credentialNumber)}` };
-    let created = true;
-    try {
-      await client.workflow.start<typeof credential>(CREDENTIAL_WORKFLOW_TYPE, {
-        workflowId,
-        taskQueue,
-        args: [input],
-        // A credential number is enrolled once, ever: a closed (lapsed) workflow is not restarted.
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        staticSummary: `Credential ${input.credentialNumber} (${policy.id})`,
-      });
-    } catch (err) {
-      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw fromTemporal(err, 'enrolment');
-      const existing = await workflows.state(input.credentialNumber);
-      if (existing.certifiedOn !== input.certifiedOn || existing.policyId !== input.policyId) {
-        throw new AppError(
-          'conflict',
-          `Credential ${input.credentialNumber} is already enrolled with certification date ${existing.certifiedOn} and policy ${existing.policyId}.`,
-        );
-      }
-      created = false;
+    const enrolment = await workflows.enrol(input, taskQueue);
+    if (enrolment.outcome === 'conflict') {
+      const { certifiedOn, policyId } = enrolment.existing;
+      throw new AppError(
+        'conflict',
+        `Credential ${input.credentialNumber} is already enrolled with certification date ${certifiedOn} and policy ${policyId}.`,
+      );
     }
+    const created = enrolment.outcome === 'started';
     // After the start, so a conflicting repeat never overwrites the holder of another enrolment;
     // a crash in between is healed by the client's retry (same facts → 200 and saved).
     await repository.saveHolder(input.credentialNumber, body.holder);

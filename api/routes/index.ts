@@ -7,6 +7,7 @@ import { filePetitionRoute } from './file-petition';
 import { getCredentialRoute } from './get-credential';
 import { getHistoryRoute } from './get-history';
 import { healthRoute, readyRoute } from './health';
+import { importCredentialsRoute } from './import-credentials';
 import { listCredentialsRoute } from './list-credentials';
 import { quoteFeeRoute } from './quote-fee';
 import { reportCeuCompletionRoute } from './report-ceu-completion';
@@ -32,6 +33,7 @@ export const ROUTES: readonly Route[] = [
   decideAuditRoute,
   revokeCredentialRoute,
   verifyCredentialRoute,
+  importCredentialsRoute,
   healthRoute,
   readyRoute,
   openApiRoute,

@@ -2,6 +2,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { executable, temporalCliPath, temporalTestServerPath } from '../../scripts/lib/temporal-tools';
 import { registerSearchAttributes } from '../../scripts/lib/search-attributes';
+import { WORKFLOW_INTERCEPTOR_MODULES } from '../../observability/workflow-interceptor-modules';
 import { ALL_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 
 /** The Java time-skipping test server, from .tools/venv (or the SDK's download where reachable). */
@@ -20,9 +21,13 @@ export function startDevServer(): Promise<TestWorkflowEnvironment> {
   });
 }
 
-/** Bundled once per test file (bundling takes seconds). */
+/** Bundled once per test file (bundling takes seconds), with the same interceptors as production. */
 export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
-  return bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietLogger });
+  return bundleWorkflowCode({
+    workflowsPath: require.resolve('../../workflows'),
+    workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES,
+    logger: quietLogger,
+  });
 }
 
 const noop = () => undefined;

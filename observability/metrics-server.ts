@@ -1,0 +1,67 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Registry } from 'prom-client';
+import type { Logger } from './logger';
+
+const UPSTREAM_TIMEOUT_MS = 2_000;
+
+export interface MetricsServerOptions {
+  registry: Registry;
+  port: number;
+  host: string;
+  /** Another exporter's /metrics (the Temporal core's) appended to ours, so one scrape gets both. */
+  upstream?: string;
+  logger?: Logger;
+}
+
+export interface MetricsServer {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+async function scrape(url: string): Promise<string> {
+  const response = await fetch(url, { signal: AbortSignal.timeout(UPSTREAM_TIMEOUT_MS) });
+  if (!response.ok) throw new Error(`${url} answered ${response.status}`);
+  return response.text();
+}
+
+/** GET /metrics in Prometheus text format on its own port (internal: not behind the API's auth). */
+export function startMetricsServer({
+  registry,
+  port,
+  host,
+  upstream,
+  logger,
+}: MetricsServerOptions): Promise<MetricsServer> {
+  const server = createServer((req, res) => {
+    if (req.method !== 'GET' || req.url?.split('?')[0] !== '/metrics') {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found: GET /metrics\n');
+      return;
+    }
+    void (async () => {
+      let text = await registry.metrics();
+      if (upstream) {
+        try {
+          text += `\n${await scrape(upstream)}`;
+        } catch (err) {
+          // Our own metrics still go out; the gap shows as missing temporal_* series.
+          logger?.warn({ err, upstream }, 'core metrics scrape failed');
+        }
+      }
+      res.writeHead(200, { 'content-type': registry.contentType }).end(text);
+    })().catch((err: unknown) => {
+      logger?.error({ err }, 'metrics scrape failed');
+      res.writeHead(500, { 'content-type': 'text/plain' }).end('metrics unavailable\n');
+    });
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      const { port: bound } = server.address() as AddressInfo;
+      resolve({
+        url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${bound}/metrics`,
+        close: () => new Promise((done) => server.close(() => done())),
+      });
+    });
+  });
+}
