@@ -80,7 +80,10 @@ export interface PetitionDecisionInput {
 export function evaluatePetitionDecision(input: PetitionDecisionInput): readonly Rejection[] {
   const reasons: Rejection[] = [];
   if (input.decision === 'denied' && (input.reason ?? '').trim() === '') {
-    reasons.push({ code: 'reason_required', message: 'A denied petition needs a reason the holder can act on.' });
+    reasons.push({
+      code: 'reason_required',
+      message: 'A denied petition needs a reason the holder can act on.',
+    });
   }
   if (input.decision === 'approved' && input.grantedUnits !== undefined) {
     if (!Number.isSafeInteger(input.grantedUnits) || input.grantedUnits <= 0) {

@@ -69,7 +69,9 @@ export async function credential(input: CredentialInput): Promise<CredentialOutc
       };
     }
     if (isRenewalApproved(state)) {
-      await emit([nextCycle(state, now).event]);
+      // The approving handler records the decision first; 'renewed' follows it.
+      await condition(allHandlersFinished);
+      await emit([nextCycle(state, Date.now()).event]);
       await condition(allHandlersFinished);
       // Computed after the last handler finished, so nothing reported meanwhile is lost.
       return continueAsNew<typeof credential>(nextCycle(state, Date.now()).input);
@@ -83,8 +85,11 @@ export async function credential(input: CredentialInput): Promise<CredentialOutc
     }
 
     const deadline = nextDeadline(state, now);
+    // The lapse date is a moment even while an application holds it: the view refreshes then.
+    const lapseMoment = { what: 'lapse date (held by the pending application)', at: state.bounds.lapsesAt };
     const moments = [
       ...(deadline ? [{ what: deadline.what, at: deadline.at }] : []),
+      ...(lapseMoment.at > now ? [lapseMoment] : []),
       ...(plan.nextAt !== null ? [{ what: 'reminder', at: plan.nextAt }] : []),
     ].sort((a, b) => a.at - b.at);
     const next = moments[0];

@@ -13,6 +13,12 @@ import {
   submitAuditDocuments,
   type ApplicationAccepted,
   type AuditView,
+  type DecideAudit,
+  type DecidePetition,
+  type FilePetition,
+  type Revoke,
+  type SubmitApplication,
+  type SubmitAuditDocuments,
 } from './contract';
 import { drawAuditNumber, emit } from './activities';
 import * as transitions from './state';
@@ -84,7 +90,7 @@ export function installHandlers(state: CycleState, wake: () => void): void {
       await emit(events);
       return { petitionId: petition.petitionId, fee: petition.fee };
     },
-    { validator: (cmd) => guarded(() => validators.validateFilePetition(state, cmd, today())) },
+    { validator: (cmd: FilePetition) => guarded(() => validators.validateFilePetition(state, cmd, today())) },
   );
 
   setHandler(
@@ -95,7 +101,7 @@ export function installHandlers(state: CycleState, wake: () => void): void {
       await emit(events);
       return petition;
     },
-    { validator: (cmd) => guarded(() => validators.validateDecidePetition(state, cmd)) },
+    { validator: (cmd: DecidePetition) => guarded(() => validators.validateDecidePetition(state, cmd)) },
   );
 
   setHandler(
@@ -124,8 +130,7 @@ export function installHandlers(state: CycleState, wake: () => void): void {
       };
     },
     {
-      validator: (cmd) =>
-        guarded(() => transitions.evaluate(state, cmd, today()).reasons),
+      validator: (cmd: SubmitApplication) => guarded(() => transitions.evaluate(state, cmd, today()).reasons),
     },
   );
 
@@ -137,7 +142,10 @@ export function installHandlers(state: CycleState, wake: () => void): void {
       await emit(events);
       return auditView(state);
     },
-    { validator: (cmd) => guarded(() => validators.validateSubmitAuditDocuments(state, cmd, now())) },
+    {
+      validator: (cmd: SubmitAuditDocuments) =>
+        guarded(() => validators.validateSubmitAuditDocuments(state, cmd, now())),
+    },
   );
 
   setHandler(
@@ -148,7 +156,7 @@ export function installHandlers(state: CycleState, wake: () => void): void {
       await emit(events);
       return auditView(state);
     },
-    { validator: (cmd) => guarded(() => validators.validateDecideAudit(state, cmd)) },
+    { validator: (cmd: DecideAudit) => guarded(() => validators.validateDecideAudit(state, cmd)) },
   );
 
   setHandler(
@@ -160,6 +168,6 @@ export function installHandlers(state: CycleState, wake: () => void): void {
       await emit(events);
       return view;
     },
-    { validator: (cmd) => guarded(() => validators.validateRevoke(state, cmd)) },
+    { validator: (cmd: Revoke) => guarded(() => validators.validateRevoke(state, cmd)) },
   );
 }

@@ -170,7 +170,11 @@ export function phaseOn(state: CycleState, today: CalendarDate): Phase {
   }
 }
 
-export function evaluate(state: CycleState, cmd: SubmitApplication, receivedOn: CalendarDate): ApplicationEvaluation {
+export function evaluate(
+  state: CycleState,
+  cmd: SubmitApplication,
+  receivedOn: CalendarDate,
+): ApplicationEvaluation {
   return evaluateApplication({
     dates: state.dates,
     policy: state.policy,
@@ -209,7 +213,9 @@ export function lapse(state: CycleState, today: CalendarDate, now: number): Even
     reason: `Not renewed before ${state.dates.lapseDate}`,
     actor: SYSTEM,
   };
-  return [event(state, cycleKey(state, 'lapsed'), now, SYSTEM, { type: 'lapsed', reason: state.closed.reason })];
+  return [
+    event(state, cycleKey(state, 'lapsed'), now, SYSTEM, { type: 'lapsed', reason: state.closed.reason }),
+  ];
 }
 
 // ---- Facts reported by services (signals) ---------------------------------------------------
@@ -220,9 +226,7 @@ export function reportCompletion(state: CycleState, report: ReportCeuCompletion,
   if (state.closed || state.completions.some((c) => completionKey(c) === key)) return [];
   const { reportedBy, ...completion } = report;
   state.completions.push(completion);
-  return [
-    event(state, `ceu:${key}`, now, reportedBy, { type: 'ceu_completion_reported', completion }),
-  ];
+  return [event(state, `ceu:${key}`, now, reportedBy, { type: 'ceu_completion_reported', completion })];
 }
 
 /** Idempotent on certificationId. */
@@ -419,12 +423,7 @@ export function submitAuditDocuments(state: CycleState, cmd: SubmitAuditDocument
   ];
 }
 
-export function decideAudit(
-  state: CycleState,
-  cmd: DecideAudit,
-  today: CalendarDate,
-  now: number,
-): Event[] {
+export function decideAudit(state: CycleState, cmd: DecideAudit, today: CalendarDate, now: number): Event[] {
   const audit = state.audit;
   if (!audit) return [];
   const passed = cmd.outcome === 'passed';
@@ -467,7 +466,14 @@ export function auditDeadlinePassed(state: CycleState, today: CalendarDate, now:
 
 export function revoke(state: CycleState, cmd: Revoke, today: CalendarDate, now: number): Event[] {
   const reason = cmd.reason.trim();
-  const denied = decideApplication(state, 'denied', `Credential revoked: ${reason}`, today, now, cmd.revokedBy);
+  const denied = decideApplication(
+    state,
+    'denied',
+    `Credential revoked: ${reason}`,
+    today,
+    now,
+    cmd.revokedBy,
+  );
   state.closed = { phase: 'Revoked', on: today, reason, actor: cmd.revokedBy };
   return [
     ...denied,

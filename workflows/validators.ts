@@ -1,4 +1,9 @@
-import { evaluatePetitionDecision, evaluatePetitionFiling, type CalendarDate, type Rejection } from '../rules';
+import {
+  evaluatePetitionDecision,
+  evaluatePetitionFiling,
+  type CalendarDate,
+  type Rejection,
+} from '../rules';
 import type { DecideAudit, DecidePetition, FilePetition, Revoke, SubmitAuditDocuments } from './contract';
 import type { CycleState } from './state';
 
@@ -21,7 +26,11 @@ function reasonRequired(reason: string | undefined, what: string): Rejection[] {
     : [];
 }
 
-export function validateFilePetition(state: CycleState, cmd: FilePetition, receivedOn: CalendarDate): Rejection[] {
+export function validateFilePetition(
+  state: CycleState,
+  cmd: FilePetition,
+  receivedOn: CalendarDate,
+): Rejection[] {
   const duplicate = state.petitions.some((p) => p.paymentReference === cmd.paymentReference);
   return [
     ...closed(state),
@@ -50,7 +59,10 @@ export function validateDecidePetition(state: CycleState, cmd: DecidePetition): 
   if (!petition) {
     return [
       ...closed(state),
-      { code: 'petition_not_found', message: `No petition ${cmd.petitionId} on this credential's current cycle.` },
+      {
+        code: 'petition_not_found',
+        message: `No petition ${cmd.petitionId} on this credential's current cycle.`,
+      },
     ];
   }
   return [
@@ -67,7 +79,11 @@ export function validateDecidePetition(state: CycleState, cmd: DecidePetition): 
   ];
 }
 
-export function validateSubmitAuditDocuments(state: CycleState, cmd: SubmitAuditDocuments, now: number): Rejection[] {
+export function validateSubmitAuditDocuments(
+  state: CycleState,
+  cmd: SubmitAuditDocuments,
+  now: number,
+): Rejection[] {
   const audit = state.audit;
   const reasons = closed(state);
   if (!audit || audit.state !== 'AwaitingDocuments') {
@@ -84,7 +100,10 @@ export function validateSubmitAuditDocuments(state: CycleState, cmd: SubmitAudit
     });
   }
   if (cmd.documents.length === 0 || cmd.documents.some((d) => d.reference.trim() === '')) {
-    reasons.push({ code: 'documents_required', message: 'Submit at least one document, each with a reference.' });
+    reasons.push({
+      code: 'documents_required',
+      message: 'Submit at least one document, each with a reference.',
+    });
   }
   return reasons;
 }
@@ -102,7 +121,10 @@ export function validateDecideAudit(state: CycleState, cmd: DecideAudit): Reject
     });
   }
   if (cmd.outcome !== 'passed' && cmd.outcome !== 'failed') {
-    reasons.push({ code: 'invalid_request', message: `Outcome must be passed or failed, got ${String(cmd.outcome)}.` });
+    reasons.push({
+      code: 'invalid_request',
+      message: `Outcome must be passed or failed, got ${String(cmd.outcome)}.`,
+    });
   }
   if (cmd.outcome === 'failed') reasons.push(...reasonRequired(cmd.reason, 'A failed audit'));
   return reasons;

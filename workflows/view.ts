@@ -9,7 +9,14 @@ import {
   type CalendarDate,
 } from '../rules';
 import type { CredentialView } from './contract';
-import { AuditState, CeusEarned, CredentialPhase, ExpirationDate, NextDeadline, PolicyId } from './search-attributes';
+import {
+  AuditState,
+  CeusEarned,
+  CredentialPhase,
+  ExpirationDate,
+  NextDeadline,
+  PolicyId,
+} from './search-attributes';
 import { balanceOn, hasLiveApplication, phaseOn, type CycleState } from './state';
 
 // What ops and the portal see: the query's view, the UI's current details and search attributes.
@@ -47,7 +54,9 @@ export function summarize(state: CycleState, today: CalendarDate): string {
   if (application?.status === 'pending') {
     parts.push(`application ${application.applicationId} received ${application.receivedOn} pending`);
   } else if (application) {
-    parts.push(`application ${application.applicationId} ${application.status} ${application.decidedOn ?? ''}`.trim());
+    parts.push(
+      `application ${application.applicationId} ${application.status} ${application.decidedOn ?? ''}`.trim(),
+    );
   }
   const audit = state.audit;
   if (audit?.state === 'AwaitingDocuments') parts.push(`audit documents due by ${audit.documentsDueOn}`);

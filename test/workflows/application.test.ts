@@ -1,0 +1,199 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { addDays, addYears } from '../../rules';
+import { SYSTEM, decideAudit, submitAuditDocuments } from '../../workflows/contract';
+import { initialState } from '../../workflows/state';
+import * as transitions from '../../workflows/state';
+import * as validators from '../../workflows/validators';
+import { bundleWorkflows, startTimeSkippingServer } from '../support/temporal';
+import {
+  HOLDER,
+  MockActivities,
+  OPS,
+  apply,
+  at,
+  codesOf,
+  rejectionOf,
+  reportCourse,
+  reportCpr,
+  scenario,
+  stopSharedWorker,
+  sleepUntil,
+  today,
+} from './helpers';
+
+describe('application and command rejections through updates (time-skipping server)', () => {
+  let env: TestWorkflowEnvironment;
+  let bundle: WorkflowBundleWithSourceMap;
+
+  beforeAll(async () => {
+    [env, bundle] = await Promise.all([startTimeSkippingServer(), bundleWorkflows()]);
+  });
+  afterAll(async () => {
+    await stopSharedWorker();
+    await env?.teardown();
+  });
+
+  it('when an application is not eligible, then the update fails with CommandRejected and every reason, and leaves no trace in history', async () => {
+    const mocks = new MockActivities([0]);
+    await scenario(env, bundle, mocks, async ({ start }) => {
+      const certified = await today(env);
+      const handle = await start(certified);
+      const E = addYears(certified, 2);
+
+      // Nothing on file, nothing paid: every reason at once, with the numbers.
+      const nothing = await rejectionOf(apply(handle, 0));
+      expect(nothing.map((r) => r.code)).toEqual(['insufficient_ceus', 'cpr_aed_missing', 'underpaid']);
+      expect(nothing[0]?.message).toContain('1.90 CEUs short');
+      expect(nothing[2]?.message).toContain('$99.00');
+
+      await reportCourse(handle, 190, certified);
+      await reportCpr(handle, certified, addDays(certified, 30), false);
+      expect(await codesOf(apply(handle, 9900))).toEqual(['cpr_aed_not_hands_on']);
+
+      await sleepUntil(env, at(addDays(certified, 40)));
+      expect(await codesOf(apply(handle, 9900))).toEqual(['cpr_aed_expired']);
+
+      // In reinstatement, a course completed after E+90 cannot carry a late application.
+      await reportCpr(handle, addDays(certified, 40));
+      await sleepUntil(env, at(addDays(E, 100)));
+      await reportCpr(handle, addDays(E, 100));
+      expect(await codesOf(apply(handle, 17_899))).toEqual(['underpaid']);
+
+      const accepted = await apply(handle, 17_900);
+      expect(accepted).toMatchObject({
+        auditSelected: true,
+        fee: { window: 'reinstatement', total: 17_900 },
+      });
+      expect(await codesOf(apply(handle, 17_900))).toEqual(['duplicate_pending']);
+
+      // Audit commands that do not fit the audit's state.
+      expect(
+        await codesOf(
+          handle.executeUpdate(decideAudit, { args: [{ outcome: 'passed', reason: '', decidedBy: OPS }] }),
+        ),
+      ).toEqual(['audit_not_under_review']);
+
+      // History holds exactly the accepted updates: the rejected ones left nothing.
+      const events = (await handle.fetchHistory()).events ?? [];
+      const updates = events.filter(
+        (e) =>
+          e.workflowExecutionUpdateAcceptedEventAttributes ||
+          e.workflowExecutionUpdateRejectedEventAttributes ||
+          e.workflowExecutionUpdateAdmittedEventAttributes,
+      );
+      // Seven updates were sent; only the accepted application is in history.
+      expect(updates).toHaveLength(1);
+      expect(updates[0]?.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name).toBe(
+        'submitApplication',
+      );
+    });
+  });
+
+  it('when a late application relies on courses completed after E+90, then it is rejected with courses_after_cutoff', async () => {
+    const mocks = new MockActivities();
+    await scenario(env, bundle, mocks, async ({ start }) => {
+      const certified = await today(env);
+      const handle = await start(certified);
+      const E = addYears(certified, 2);
+      await reportCourse(handle, 100, certified);
+      await sleepUntil(env, at(addDays(E, 120)));
+      await reportCourse(handle, 90, addDays(E, 120));
+      await reportCpr(handle, addDays(E, 120));
+      const reasons = await rejectionOf(apply(handle, 17_900));
+      expect(reasons.map((r) => r.code)).toEqual(['insufficient_ceus', 'courses_after_cutoff']);
+      expect(reasons[1]?.message).toContain(addDays(E, 90));
+      expect(
+        await codesOf(
+          handle.executeUpdate(submitAuditDocuments, { args: [{ documents: [], submittedBy: HOLDER }] }),
+        ),
+      ).toEqual(['no_audit_pending', 'documents_required']);
+    });
+  });
+});
+
+describe('validators without a server (states no update can reach in a test)', () => {
+  const now = Date.UTC(2026, 10, 21, 19);
+  const input = {
+    credentialNumber: 'CPT-V',
+    policyId: 'nasm-cpt',
+    certifiedOn: '2026-11-21',
+    cycle: 1,
+    cycleStart: '2026-11-21',
+  };
+
+  it('when the credential is closed, then every command is rejected with closed', () => {
+    const state = initialState(input, now);
+    transitions.revoke(state, { reason: 'fraud', revokedBy: SYSTEM }, '2026-11-21', now);
+    const application = transitions.evaluate(
+      state,
+      { amountPaid: 9900, paymentReference: 'p', submittedBy: HOLDER },
+      '2026-11-22',
+    );
+    expect(application.reasons.map((r) => r.code)).toContain('closed');
+    expect(validators.validateRevoke(state, { reason: 'again', revokedBy: OPS }).map((r) => r.code)).toEqual([
+      'closed',
+    ]);
+    expect(
+      validators
+        .validateFilePetition(
+          state,
+          {
+            course: 'c',
+            requestedUnits: 10,
+            completedOn: '2026-11-21',
+            paymentReference: 'x',
+            amountPaid: 2500,
+            filedBy: HOLDER,
+          },
+          '2026-11-22',
+        )
+        .map((r) => r.code),
+    ).toEqual(['closed']);
+  });
+
+  it('when documents arrive after the deadline instant but before the timer fired, then they are rejected with audit_deadline_passed', () => {
+    const state = initialState(input, now);
+    transitions.reportCompletion(
+      state,
+      {
+        provider: 'a',
+        completionId: '1',
+        course: 'c',
+        units: 190,
+        completedOn: '2026-11-21',
+        approved: true,
+        reportedBy: SYSTEM,
+      },
+      now,
+    );
+    transitions.reportCprAed(
+      state,
+      {
+        certificationId: 'x',
+        issuedOn: '2026-11-21',
+        expiresOn: '2028-11-21',
+        handsOn: true,
+        reportedBy: SYSTEM,
+      },
+      now,
+    );
+    const cmd = { amountPaid: 9900, paymentReference: 'p', submittedBy: HOLDER };
+    const evaluation = transitions.evaluate(state, cmd, '2026-11-21');
+    expect(evaluation.eligible).toBe(true);
+    transitions.receiveApplication(state, cmd, evaluation, '2026-11-21', now);
+    transitions.applyAuditDraw(state, 0, '2026-11-21', now);
+    const deadlineAt = state.audit?.deadlineAt ?? 0;
+    const docs = { documents: [{ reference: 'r', description: 'd' }], submittedBy: HOLDER };
+    expect(validators.validateSubmitAuditDocuments(state, docs, deadlineAt - 1)).toEqual([]);
+    expect(validators.validateSubmitAuditDocuments(state, docs, deadlineAt).map((r) => r.code)).toEqual([
+      'audit_deadline_passed',
+    ]);
+    // Validators never change the state.
+    const snapshot = JSON.stringify(state);
+    validators.validateDecideAudit(state, { outcome: 'failed', reason: '', decidedBy: OPS });
+    validators.validateDecidePetition(state, { petitionId: 'none', decision: 'approved', decidedBy: OPS });
+    expect(JSON.stringify(state)).toBe(snapshot);
+    expect(addDays('2026-11-21', 30)).toBe(state.audit?.documentsDueOn);
+  });
+});

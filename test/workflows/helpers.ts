@@ -1,0 +1,344 @@
+import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Context } from '@temporalio/activity';
+import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { CredentialActivities } from '../../activities/types';
+import { addDays, dateAt, instantAt, type CalendarDate, type CeuCompletion } from '../../rules';
+import { NASM_CPT } from '../../rules/policies';
+import { credential } from '../../workflows';
+import {
+  COMMAND_REJECTED,
+  credentialWorkflowId,
+  getState,
+  reportCeuCompletion,
+  reportCprAed,
+  submitApplication,
+  type Actor,
+  type CredentialInput,
+  type CredentialView,
+  type Rejection,
+} from '../../workflows/contract';
+import type { CredentialEvent, ReminderRequest } from '../../workflows/events';
+
+export const TZ = NASM_CPT.timeZone;
+export const HOLDER: Actor = { kind: 'portal', id: 'portal-key-1' };
+export const OPS: Actor = { kind: 'ops', id: 'ops-key-1' };
+export const PROVIDER: Actor = { kind: 'service', id: 'provider-feed' };
+
+/** Activities recorded in arrays; drawAuditNumber returns a scripted sequence (then 9999: not selected). */
+export class MockActivities {
+  readonly events: CredentialEvent[] = [];
+  readonly reminders: ReminderRequest[] = [];
+  readonly draws: number[];
+
+  constructor(draws: number[] = []) {
+    this.draws = [...draws];
+  }
+
+  get activities(): CredentialActivities {
+    return {
+      recordEvent: (event) => {
+        this.events.push(event);
+        return Promise.resolve();
+      },
+      sendReminder: (request) => {
+        this.reminders.push(request);
+        return Promise.resolve();
+      },
+      drawAuditNumber: () => Promise.resolve(this.draws.shift() ?? 9999),
+    };
+  }
+
+  eventTypes(): string[] {
+    return this.events.map((e) => e.type);
+  }
+
+  reminderKeys(): string[] {
+    return this.reminders.map((r) => r.reminder.key);
+  }
+}
+
+let sequence = 0;
+export function unique(prefix: string): string {
+  sequence += 1;
+  return `${prefix}-${process.pid}-${Date.now().toString(36)}-${sequence}`;
+}
+
+export function createWorker(
+  env: TestWorkflowEnvironment,
+  bundle: WorkflowBundleWithSourceMap,
+  taskQueue: string,
+  mocks: MockActivities,
+  options: { maxCachedWorkflows?: number } = {},
+): Promise<Worker> {
+  return Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle: bundle,
+    activities: mocks.activities,
+    ...options,
+  });
+}
+
+export async function today(env: TestWorkflowEnvironment): Promise<CalendarDate> {
+  return dateAt(await env.currentTimeMs(), TZ);
+}
+
+/** Advances the test server's clock to an absolute instant (time only moves forward). */
+export async function sleepUntil(env: TestWorkflowEnvironment, instant: number): Promise<void> {
+  const now = await env.currentTimeMs();
+  if (instant < now) throw new Error(`Cannot go back in time to ${new Date(instant).toISOString()}`);
+  if (instant > now) await watch(`sleep to ${new Date(instant).toISOString()}`, env.sleep(instant - now));
+}
+
+/** Noon (or another local time) on a calendar date in the policy's zone. */
+export function at(d: CalendarDate, time = '12:00'): number {
+  return instantAt(d, time, TZ);
+}
+
+export async function startCredential(
+  env: TestWorkflowEnvironment,
+  taskQueue: string,
+  cycleStart: CalendarDate,
+  extra: Partial<CredentialInput> = {},
+): Promise<WorkflowHandle<typeof credential>> {
+  const credentialNumber = extra.credentialNumber ?? unique('CPT');
+  const input: CredentialInput = {
+    credentialNumber,
+    policyId: 'nasm-cpt',
+    certifiedOn: cycleStart,
+    cycle: 1,
+    cycleStart,
+    ...extra,
+  };
+  return env.client.workflow.start(credential, {
+    workflowId: credentialWorkflowId(credentialNumber),
+    taskQueue,
+    args: [input],
+  });
+}
+
+export function state(handle: WorkflowHandle): Promise<CredentialView> {
+  return watch('query', handle.query(getState));
+}
+
+let completionSequence = 0;
+export async function reportCourse(
+  handle: WorkflowHandle,
+  units: number,
+  completedOn: CalendarDate,
+  extra: Partial<CeuCompletion> = {},
+): Promise<CeuCompletion> {
+  completionSequence += 1;
+  const completion: CeuCompletion = {
+    provider: 'acme',
+    completionId: `done-${completionSequence}`,
+    course: `course-${completionSequence}`,
+    units,
+    completedOn,
+    approved: true,
+    ...extra,
+  };
+  await handle.signal(reportCeuCompletion, { ...completion, reportedBy: PROVIDER });
+  return completion;
+}
+
+export async function reportCpr(
+  handle: WorkflowHandle,
+  issuedOn: CalendarDate,
+  expiresOn: CalendarDate = addDays(issuedOn, 730),
+  handsOn = true,
+): Promise<void> {
+  await handle.signal(reportCprAed, {
+    certificationId: `cpr-${issuedOn}-${handsOn ? 'h' : 'o'}`,
+    issuedOn,
+    expiresOn,
+    handsOn,
+    reportedBy: PROVIDER,
+  });
+}
+
+/** 1.90 course CEUs dated `on` plus a hands-on CPR/AED issued `on`: exactly the requirement. */
+export async function meetRequirement(handle: WorkflowHandle, on: CalendarDate): Promise<void> {
+  await reportCourse(handle, 100, on);
+  await reportCourse(handle, 90, on);
+  await reportCpr(handle, on);
+}
+
+export function apply(handle: WorkflowHandle, amountPaid: number, paymentReference = unique('pay')) {
+  return watch(
+    'submitApplication',
+    handle.executeUpdate(submitApplication, {
+      args: [{ amountPaid, paymentReference, submittedBy: HOLDER }],
+    }),
+  );
+}
+
+/** The rejection codes of a failed update, asserting the failure's shape on the way. */
+export async function rejectionOf(promise: Promise<unknown>): Promise<Rejection[]> {
+  let error: unknown;
+  try {
+    await watch('rejected update', promise);
+  } catch (err) {
+    error = err;
+  }
+  expect(error).toBeInstanceOf(WorkflowUpdateFailedError);
+  const cause = (error as WorkflowUpdateFailedError).cause;
+  expect(cause).toBeInstanceOf(ApplicationFailure);
+  const failure = cause as ApplicationFailure;
+  expect(failure.type).toBe(COMMAND_REJECTED);
+  const reasons = failure.details?.[0] as Rejection[];
+  expect(Array.isArray(reasons)).toBe(true);
+  expect(reasons.length).toBeGreaterThan(0);
+  for (const reason of reasons) expect(reason.message.length).toBeGreaterThan(10);
+  return reasons;
+}
+
+export async function codesOf(promise: Promise<unknown>): Promise<string[]> {
+  return (await rejectionOf(promise)).map((r) => r.code);
+}
+
+/** Polls until `check` passes: activities run after the workflow task that scheduled them. */
+export async function eventually(check: () => void, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      check();
+      return;
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+}
+
+export interface Scenario {
+  readonly queue: string;
+  readonly mocks: MockActivities;
+  start(
+    cycleStart: CalendarDate,
+    extra?: Partial<CredentialInput>,
+  ): Promise<WorkflowHandle<typeof credential>>;
+}
+
+/**
+ * One worker per test file, on one task queue, running until `stopSharedWorker()`: workflows a
+ * test leaves running still have a worker when the shared clock moves on (a workflow task nobody
+ * polls, or one of a terminated workflow, would freeze the time-skipping server's clock).
+ * Activities are routed to each scenario's mocks by credential number.
+ */
+interface SharedWorker {
+  readonly queue: string;
+  readonly byCredential: Map<string, MockActivities>;
+  readonly stop: () => Promise<void>;
+}
+let shared: Promise<SharedWorker> | null = null;
+
+function startSharedWorker(
+  env: TestWorkflowEnvironment,
+  bundle: WorkflowBundleWithSourceMap,
+): Promise<SharedWorker> {
+  const queue = unique('file');
+  const byCredential = new Map<string, MockActivities>();
+  const mocksOf = (credentialNumber: string): MockActivities => {
+    const mocks = byCredential.get(credentialNumber);
+    if (!mocks) throw new Error(`No mocks for ${credentialNumber}`);
+    return mocks;
+  };
+  const activities: CredentialActivities = {
+    recordEvent: (event) => mocksOf(event.credentialNumber).activities.recordEvent(event),
+    sendReminder: (request) => mocksOf(request.credentialNumber).activities.sendReminder(request),
+    drawAuditNumber: () => {
+      const workflowId = Context.current().info.workflowExecution?.workflowId ?? '';
+      return mocksOf(workflowId.replace(/^credential-/, '')).activities.drawAuditNumber();
+    },
+  };
+  return Worker.create({
+    connection: env.nativeConnection,
+    taskQueue: queue,
+    workflowBundle: bundle,
+    activities,
+  }).then((worker) => {
+    let release: () => void = () => undefined;
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const running = worker.runUntil(released);
+    return {
+      queue,
+      byCredential,
+      stop: async () => {
+        release();
+        await running;
+      },
+    };
+  });
+}
+
+export async function stopSharedWorker(): Promise<void> {
+  const current = shared;
+  shared = null;
+  if (current) await (await current).stop();
+}
+
+export async function scenario(
+  env: TestWorkflowEnvironment,
+  bundle: WorkflowBundleWithSourceMap,
+  mocks: MockActivities,
+  body: (s: Scenario) => Promise<void>,
+): Promise<void> {
+  shared ??= startSharedWorker(env, bundle);
+  const { queue, byCredential } = await shared;
+  await body({
+    queue,
+    mocks,
+    start: (cycleStart, extra) => {
+      const credentialNumber = extra?.credentialNumber ?? unique('CPT');
+      byCredential.set(credentialNumber, mocks);
+      return startCredential(env, queue, cycleStart, { ...extra, credentialNumber });
+    },
+  });
+}
+
+/** Queries until the view satisfies `ready` (e.g. the next run after continue-as-new). */
+export async function stateWhen(
+  handle: WorkflowHandle,
+  ready: (view: CredentialView) => boolean,
+  timeoutMs = 10_000,
+): Promise<CredentialView> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const view = await state(handle);
+    if (ready(view)) return view;
+    if (Date.now() > deadline)
+      throw new Error(`State not reached: ${JSON.stringify(view.phase)} cycle ${view.cycle}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** Logs a call still pending after 10 s (diagnostics for a stalled test server). */
+export async function watch<T>(what: string, promise: Promise<T>): Promise<T> {
+  const timer = setTimeout(() => console.warn(`STALLED: ${what}`), 10_000);
+  try {
+    return await promise;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * The view of the run that started cycle `cycle` (after continue-as-new). Waits for that run's
+ * 'cycle_started' first: a query racing the old run's close is never answered by the test server
+ * and leaves its clock locked.
+ */
+export async function stateOfCycle(
+  handle: WorkflowHandle,
+  mocks: MockActivities,
+  cycle: number,
+): Promise<CredentialView> {
+  await eventually(() =>
+    expect(mocks.events.some((e) => e.type === 'cycle_started' && e.cycle === cycle)).toBe(true),
+  );
+  return state(handle);
+}
