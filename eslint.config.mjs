@@ -35,7 +35,12 @@ export default tseslint.config(
     },
   },
   {
-    files: ['workflows/**/*.ts', 'rules/**/*.ts', 'observability/workflow-interceptors.ts', 'observability/request-id.ts'],
+    files: [
+      'workflows/**/*.ts',
+      'rules/**/*.ts',
+      'observability/workflow-interceptors.ts',
+      'observability/request-id.ts',
+    ],
     rules: {
       'no-restricted-imports': [
         'error',

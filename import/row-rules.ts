@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { Holder } from '../db/types';
 import { compareDates, dateAt } from '../rules/calendar';
-import { cycleDates, nextCycleStart } from '../rules/cycle';
+import { cycleDates, nextCycleDates, nthCycleDates } from '../rules/cycle';
 import { getPolicy } from '../rules/policies';
 import type { CalendarDate, CeuCompletion, CeuHundredths, CprAedCertification, Policy } from '../rules/types';
 import type { CredentialInput } from '../workflows/contract';
@@ -23,11 +23,16 @@ const MAX_CYCLE = 100;
 /**
  * The opening balance: the CEUs the certifying body reports as already earned in the current cycle,
  * as one approved completion dated on the cycle's start (so it counts for this cycle and no other).
+ * Completion ids are unique per provider across credentials, hence the credential number in it.
  */
-export function openingBalance(units: CeuHundredths, cycleStart: CalendarDate): CeuCompletion {
+export function openingBalance(
+  credentialNumber: string,
+  units: CeuHundredths,
+  cycleStart: CalendarDate,
+): CeuCompletion {
   return {
     provider: 'import',
-    completionId: 'opening-balance',
+    completionId: `opening-balance-${credentialNumber}`,
     course: 'Imported balance',
     units,
     completedOn: cycleStart,
@@ -37,9 +42,7 @@ export function openingBalance(units: CeuHundredths, cycleStart: CalendarDate): 
 
 /** Cycle n's start: the certification date, then the day after each expiration (late renewals included). */
 function cycleStart(certifiedOn: CalendarDate, cycle: number, policy: Policy): CalendarDate {
-  let start = certifiedOn;
-  for (let n = 1; n < cycle; n += 1) start = nextCycleStart(cycleDates(start, policy));
-  return start;
+  return nthCycleDates(certifiedOn, cycle, policy).start;
 }
 
 /** The cycle that starts on `start`, or the starts either side of it. */
@@ -49,13 +52,13 @@ type Found =
 
 function cycleStartingOn(certifiedOn: CalendarDate, start: CalendarDate, policy: Policy): Found {
   let previous: CalendarDate | null = null;
-  let candidate = certifiedOn;
+  let candidate = cycleDates(certifiedOn, policy);
   for (let n = 1; n <= MAX_CYCLE; n += 1) {
-    const order = compareDates(candidate, start);
+    const order = compareDates(candidate.start, start);
     if (order === 0) return { cycle: n };
-    if (order > 0) return { before: previous, after: candidate };
-    previous = candidate;
-    candidate = nextCycleStart(cycleDates(candidate, policy));
+    if (order > 0) return { before: previous, after: candidate.start };
+    previous = candidate.start;
+    candidate = nextCycleDates(candidate, policy);
   }
   return { before: previous, after: null };
 }
@@ -205,7 +208,7 @@ export function toImportedCredential(row: ImportRowFields, now: number, ctx: Ctx
   const completions: CeuCompletion[] = row.completions
     ? [...row.completions]
     : row.ceusEarned
-      ? [openingBalance(row.ceusEarned, start)]
+      ? [openingBalance(row.credentialNumber, row.ceusEarned, start)]
       : [];
   checkCompletions(completions, start, today, ctx);
   const cprAed = cprAedOf(row, today, ctx);

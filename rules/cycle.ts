@@ -11,8 +11,14 @@ export interface CycleBoundaries {
   readonly lapsesAt: number;
 }
 
-export function cycleDates(start: CalendarDate, policy: Policy): CycleDates {
-  const expiration = addPeriod(parseCalendarDate(start), policy.cycleLength);
+/**
+ * Dates of the cycle starting on `start`. The certification cycle (1) ends a cycle length after its
+ * start; a renewed cycle starts the day after the previous E and ends a cycle length after that E
+ * (spec: "starting E+1 day and ending E+2 years"), so renewals never drift by a day.
+ */
+export function cycleDates(start: CalendarDate, policy: Policy, cycle = 1): CycleDates {
+  const anchor = cycle === 1 ? parseCalendarDate(start) : addDays(parseCalendarDate(start), -1);
+  const expiration = addPeriod(anchor, policy.cycleLength);
   return {
     start,
     expiration,
@@ -25,6 +31,18 @@ export function cycleDates(start: CalendarDate, policy: Policy): CycleDates {
 /** A renewed cycle, on time or late, is followed by one starting the day after E. */
 export function nextCycleStart(dates: CycleDates): CalendarDate {
   return addDays(dates.expiration, 1);
+}
+
+/** The cycle after `dates`: E+1 day to E + cycle length. Late renewal does not move it. */
+export function nextCycleDates(dates: CycleDates, policy: Policy): CycleDates {
+  return cycleDates(nextCycleStart(dates), policy, 2);
+}
+
+/** Dates of cycle `cycle` (1-based) of a credential certified on `certifiedOn`. */
+export function nthCycleDates(certifiedOn: CalendarDate, cycle: number, policy: Policy): CycleDates {
+  let dates = cycleDates(certifiedOn, policy);
+  for (let n = 1; n < cycle; n += 1) dates = nextCycleDates(dates, policy);
+  return dates;
 }
 
 export function windowOn(dates: CycleDates, day: CalendarDate): Window {

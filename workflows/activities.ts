@@ -9,7 +9,17 @@ export const { recordEvent, sendReminder, drawAuditNumber } = proxyActivities<Cr
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
 });
 
-/** Records events one after the other, in the order the transitions produced them. */
-export async function emit(events: readonly CredentialEvent[]): Promise<void> {
-  for (const event of events) await recordEvent(event);
+// One queue for the whole run: handlers and the main loop emit concurrently, and the database must
+// see facts in the order the workflow produced them (the cycle before its CEUs, a decision before
+// the renewal).
+let queue: Promise<void> = Promise.resolve();
+
+/** Records events one after the other, after everything emitted before, in production order. */
+export function emit(events: readonly CredentialEvent[]): Promise<void> {
+  const recorded = queue.then(async () => {
+    for (const event of events) await recordEvent(event);
+  });
+  // A failure surfaces to this caller only; later emits still run.
+  queue = recorded.catch(() => undefined);
+  return recorded;
 }

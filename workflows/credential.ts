@@ -13,6 +13,7 @@ import { installHandlers } from './handlers';
 import { planReminders, reminderRequest } from './reminders';
 import {
   auditDeadlinePassed,
+  carriedFacts,
   cycleStarted,
   hasLiveApplication,
   initialState,
@@ -33,13 +34,18 @@ import { nextDeadline, searchAttributes, summarize } from './view';
 export async function credential(input: CredentialInput): Promise<CredentialOutcome> {
   const state = initialState(input, Date.now());
   const tz = state.policy.timeZone;
+  let phase = phaseOn(state, dateAt(Date.now(), tz));
+  // Queued before the handlers exist, so signals buffered with the start are recorded after it;
+  // facts carried in (next cycle, or an import's opening balance) are recorded once, by key.
+  const started = emit([
+    cycleStarted(state, Date.now(), workflowInfo().workflowId, phase),
+    ...carriedFacts(state, Date.now()),
+  ]);
   let changed = false;
   installHandlers(state, () => {
     changed = true;
   });
-
-  let phase = phaseOn(state, dateAt(Date.now(), tz));
-  await emit([cycleStarted(state, Date.now(), workflowInfo().workflowId, phase)]);
+  await started;
   const publish = publisher(state);
 
   for (;;) {

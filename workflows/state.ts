@@ -8,6 +8,7 @@ import {
   getPolicy,
   isSelectedForAudit,
   isValidOn,
+  nextCycleDates,
   nextCycleStart,
   petitionGrants,
   windowOn,
@@ -94,7 +95,7 @@ interface EventFields {
 
 export function initialState(input: CredentialInput, now: number): CycleState {
   const policy = getPolicy(input.policyId);
-  const dates = cycleDates(input.cycleStart, policy);
+  const dates = cycleDates(input.cycleStart, policy, input.cycle);
   const carried = input.carried;
   return {
     input,
@@ -215,6 +216,27 @@ export function lapse(state: CycleState, today: CalendarDate, now: number): Even
   };
   return [
     event(state, cycleKey(state, 'lapsed'), now, SYSTEM, { type: 'lapsed', reason: state.closed.reason }),
+  ];
+}
+
+/**
+ * Events for the facts a run starts with. Keys are those of the original reports, so facts already
+ * recorded by an earlier cycle change nothing; an import's opening balance is recorded here.
+ */
+export function carriedFacts(state: CycleState, now: number): Event[] {
+  return [
+    ...state.completions.map((completion) =>
+      event(state, `ceu:${completionKey(completion)}`, now, SYSTEM, {
+        type: 'ceu_completion_reported',
+        completion,
+      }),
+    ),
+    ...state.cprAed.map((certification) =>
+      event(state, `cpr:${certification.certificationId}`, now, SYSTEM, {
+        type: 'cpr_aed_reported',
+        certification,
+      }),
+    ),
   ];
 }
 
@@ -520,7 +542,7 @@ export function nextCycle(state: CycleState, now: number): NextCycle {
     event: event(state, cycleKey(state, 'renewed'), now, SYSTEM, {
       type: 'renewed',
       nextCycle: input.cycle,
-      nextDates: cycleDates(start, state.policy),
+      nextDates: nextCycleDates(state.dates, state.policy),
     }),
   };
 }

@@ -58,7 +58,7 @@ function fromView(view: CredentialView): Standing {
 
 /** A closed workflow may be gone from Temporal after retention; its last projection still answers. */
 function fromSummary(summary: CredentialSummary): Standing {
-  const dates = cycleDates(summary.cycleStart, getPolicy(summary.policyId));
+  const dates = cycleDates(summary.cycleStart, getPolicy(summary.policyId), summary.cycle);
   return {
     credentialNumber: summary.number,
     policyId: summary.policyId,

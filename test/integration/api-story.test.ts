@@ -1,5 +1,5 @@
 import { addDays, addYears, dateAt } from '../../rules/calendar';
-import { cycleDates, nextCycleStart } from '../../rules/cycle';
+import { cycleDates, nextCycleDates } from '../../rules/cycle';
 import { NASM_CPT } from '../../rules/policies';
 import type { ApplicationAccepted, AuditView } from '../../workflows/contract';
 import {
@@ -132,7 +132,9 @@ describe('end to end through the API: enrolment → CEUs → CPR/AED → quote �
       30_000,
       'cycle 2',
     );
-    expect(renewed.state.dates).toEqual(cycleDates(nextCycleStart(cycle1), NASM_CPT));
+    expect(renewed.state.dates).toEqual(nextCycleDates(cycle1, NASM_CPT));
+    // The spec's renewal: E+1 day to E+2 years.
+    expect(renewed.state.dates.expiration).toBe(addYears(cycle1.expiration, 2));
     expect(renewed.state.dates.start).toBe(addDays(cycle1.expiration, 1));
     expect(renewed.state).toMatchObject({ phase: 'Active', certifiedOn });
     expect(renewed.holder).toEqual({ name: 'Story Holder', email: 'story.holder@example.com' });

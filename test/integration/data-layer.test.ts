@@ -7,7 +7,7 @@ import { createRepository } from '../../db/repository';
 import type { CredentialSummary, ListFilter, Repository } from '../../db/types';
 import { instantAt } from '../../rules/calendar';
 import { ceuBalance } from '../../rules/ceus';
-import { cycleDates, nextCycleStart } from '../../rules/cycle';
+import { cycleDates, nextCycleDates } from '../../rules/cycle';
 import { petitionFee, quoteFee } from '../../rules/fees';
 import { getPolicy } from '../../rules/policies';
 import { cycleReminders } from '../../rules/reminders';
@@ -331,7 +331,7 @@ describe('projection of each workflow event', () => {
   });
 
   it('when the credential is renewed, then it moves to the next cycle, active and unaudited', async () => {
-    const nextDates = cycleDates(nextCycleStart(dates), policy);
+    const nextDates = nextCycleDates(dates, policy);
     await twice({
       ...envelope(number, 'renewed', '2026-03-08'),
       type: 'renewed',
@@ -339,10 +339,11 @@ describe('projection of each workflow event', () => {
       nextDates,
     });
 
+    expect(nextDates).toMatchObject({ start: '2027-07-01', expiration: '2029-06-30' });
     expect(await repository.findCredential(number)).toMatchObject({
       cycle: 2,
       cycleStart: '2027-07-01',
-      expiresOn: '2029-07-01',
+      expiresOn: nextDates.expiration,
       phase: 'Active',
       auditState: 'None',
       // Cycle 1's courses do not count in cycle 2; the CPR/AED card, still valid, does.

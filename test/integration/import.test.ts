@@ -7,7 +7,7 @@ import { progressReporter } from '../../import/progress';
 import type { ImportDeps } from '../../import/run';
 import type { ImportSummary } from '../../import/types';
 import { addDays, addYears, dateAt } from '../../rules/calendar';
-import { cycleDates, nextCycleStart } from '../../rules/cycle';
+import { nthCycleDates } from '../../rules/cycle';
 import { getPolicy, NASM_CPT } from '../../rules/policies';
 import type { CalendarDate } from '../../rules/types';
 import { CREDENTIAL_WORKFLOW_TYPE } from '../../workflows/contract';
@@ -38,9 +38,7 @@ type Row = Partial<Record<(typeof COLUMNS)[number], string>>;
 
 /** Cycle n's start, from the rules (what the import must agree with). */
 function startOf(certifiedOn: CalendarDate, cycle: number, policyId: string): CalendarDate {
-  let start = certifiedOn;
-  for (let n = 1; n < cycle; n += 1) start = nextCycleStart(cycleDates(start, getPolicy(policyId)));
-  return start;
+  return nthCycleDates(certifiedOn, cycle, getPolicy(policyId)).start;
 }
 
 interface Expected {
@@ -264,7 +262,7 @@ describe('bulk import', () => {
           expect(view.completions).toEqual([
             {
               provider: 'import',
-              completionId: 'opening-balance',
+              completionId: `opening-balance-${want.number}`,
               course: 'Imported balance',
               units: want.hundredths,
               completedOn: want.start,
@@ -275,9 +273,28 @@ describe('bulk import', () => {
       }
     });
 
-    // The workflow keeps carried completions in its state but records no event for them yet, so the
-    // database's ceus_earned stays 0 for an imported balance (reported to the workflow's owner).
-    it.todo('then the opening balance is recorded in the database (ceu_records, credentials.ceus_earned)');
+    it('then the opening balance and CPR/AED are recorded in the database once per credential', async () => {
+      for (const i of [14, 5, 1]) {
+        const want = file.expected[i];
+        if (!want) throw new Error('no such row');
+        const where = { credentialNumber: want.number };
+        const records = await eventually(
+          async () => {
+            const rows = await stack.db.ceuRecord.findMany({ where });
+            return rows.length === (want.hundredths > 0 ? 1 : 0) && rows;
+          },
+          30_000,
+          `ceu records of ${want.number}`,
+        );
+        expect(records.map((r) => [r.provider, r.completionId, r.units])).toEqual(
+          want.hundredths > 0 ? [['import', `opening-balance-${want.number}`, want.hundredths]] : [],
+        );
+        expect(await stack.db.cprAedCertification.count({ where })).toBe(want.cprAed ? 1 : 0);
+        const credential = await stack.db.credential.findUnique({ where: { number: want.number } });
+        const cprUnits = want.cprAed && want.policyId === 'nasm-cpt' ? 10 : 0;
+        expect(credential?.ceusEarned).toBe(want.hundredths + cprUnits);
+      }
+    });
 
     it('when the same file is imported again, then nothing new starts and every valid row is already enrolled', async () => {
       const run = await importFile('credentials.csv', file.text, ['--concurrency', '32']);

@@ -7,7 +7,9 @@ import {
   cycleDates,
   describeWindow,
   getPolicy,
+  nextCycleDates,
   nextCycleStart,
+  nthCycleDates,
   petitionFee,
   policyIds,
   quoteFee,
@@ -38,7 +40,34 @@ describe('cycle dates', () => {
       lapseDate: '2027-03-15',
     });
     expect(nextCycleStart(nasm)).toBe('2026-03-16');
-    expect(cycleDates(nextCycleStart(nasm), NASM_CPT).expiration).toBe('2028-03-16');
+  });
+
+  it('when a cycle is renewed, then the next one runs from E+1 day to E+2 years, with its own windows', () => {
+    expect(nextCycleDates(nasm, NASM_CPT)).toEqual({
+      start: '2026-03-16',
+      expiration: '2028-03-15',
+      lateWindowEnd: '2028-06-13',
+      courseCutoff: '2028-06-13',
+      lapseDate: '2029-03-15',
+    });
+    // A run that knows only its cycle number and start computes the same dates.
+    expect(cycleDates('2026-03-16', NASM_CPT, 2)).toEqual(nextCycleDates(nasm, NASM_CPT));
+  });
+
+  it('when renewed cycle after cycle, then the dates never drift: E_n = E_1 + 2(n-1) years', () => {
+    expect(nthCycleDates('2024-03-15', 3, NASM_CPT)).toMatchObject({
+      start: '2028-03-16',
+      expiration: '2030-03-15',
+    });
+    expect(nthCycleDates('2024-03-15', 1, NASM_CPT)).toEqual(nasm);
+  });
+
+  it('when certified on 29 February, then each renewal ends on 28 February two years after the previous E', () => {
+    const first = cycleDates('2024-02-29', NASM_CPT);
+    expect(first.expiration).toBe('2026-02-28');
+    const second = nextCycleDates(first, NASM_CPT);
+    expect(second).toMatchObject({ start: '2026-03-01', expiration: '2028-02-28' });
+    expect(nextCycleDates(second, NASM_CPT)).toMatchObject({ start: '2028-02-29', expiration: '2030-02-28' });
   });
 
   it.each([

@@ -94,9 +94,11 @@ describe('audits (time-skipping server)', () => {
           [9999, true],
         ]),
       );
-      const keys = mocks.reminderKeys();
-      expect(keys.filter((k) => k.includes(':audit_selected:'))).toHaveLength(2);
-      expect(keys).toContain(`${certified}:audit_deadline:7:${addDays(E, -20)}`);
+      // The main loop sends the second selection's reminder after the handler recorded its events.
+      await eventually(() =>
+        expect(mocks.reminderKeys().filter((k) => k.includes(':audit_selected:'))).toHaveLength(2),
+      );
+      expect(mocks.reminderKeys()).toContain(`${certified}:audit_deadline:7:${addDays(E, -20)}`);
     });
   });
 

@@ -54,8 +54,9 @@ describe('renewals, petitions and revocation (time-skipping server)', () => {
       const cycle2 = await stateOfCycle(handle, mocks, 2);
       expect(cycle2.cycle).toBe(2);
       expect(cycle2.phase).toBe('Active');
+      // The spec's renewal: E+1 day to E+2 years.
       const start2 = addDays(E1, 1);
-      const E2 = addYears(start2, 2);
+      const E2 = addYears(E1, 2);
       expect(cycle2.dates).toMatchObject({ start: start2, expiration: E2 });
       // The surplus of cycle 1 does not carry; the CPR/AED issued in cycle 1 expires before cycle 2.
       expect(cycle2.completions).toEqual([]);
@@ -80,13 +81,14 @@ describe('renewals, petitions and revocation (time-skipping server)', () => {
       const cycle3 = await stateOfCycle(handle, mocks, 3);
       expect(cycle3.cycle).toBe(3);
       const start3 = addDays(E2, 1);
-      // Late renewal does not move the dates: cycle 3 runs E2+1 .. E2+1+2 years.
+      // Late renewal does not move the dates: cycle 3 runs E2+1 day .. E2+2 years.
+      const E3 = addYears(E2, 2);
       expect(cycle3.dates).toEqual({
         start: start3,
-        expiration: addYears(start3, 2),
-        lateWindowEnd: addDays(addYears(start3, 2), 90),
-        courseCutoff: addDays(addYears(start3, 2), 90),
-        lapseDate: addYears(addYears(start3, 2), 1),
+        expiration: E3,
+        lateWindowEnd: addDays(E3, 90),
+        courseCutoff: addDays(E3, 90),
+        lapseDate: addYears(E3, 1),
       });
       expect(cycle3.phase).toBe('Active');
       expect(cycle3.completions.map((c) => c.completionId)).toEqual([surplus.completionId]);
