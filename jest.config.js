@@ -3,6 +3,14 @@ const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es
 
 const quiet = '<rootDir>/test/support/quiet-temporal.ts';
 
+// Real PostgreSQL: a fresh migrated database per run (global setup), empty tables per file.
+const withDatabase = {
+  setupFiles: [quiet],
+  setupFilesAfterEnv: ['<rootDir>/test/support/fresh-database.ts'],
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+};
+
 const project = (displayName, testMatch, extra = {}) => ({
   displayName,
   testMatch,
@@ -13,24 +21,16 @@ const project = (displayName, testMatch, extra = {}) => ({
 
 module.exports = {
   // Temporal test servers share one clock per environment and the suites share one PostgreSQL:
-  // run files one at a time (see test/README.md).
+  // run files one at a time.
   maxWorkers: 1,
   testTimeout: 120_000,
   projects: [
     project('rules', ['<rootDir>/test/rules/**/*.test.ts']),
     project('static', ['<rootDir>/test/static/**/*.test.ts']),
     project('workflows', ['<rootDir>/test/workflows/**/*.test.ts'], { setupFiles: [quiet] }),
-    project('integration', ['<rootDir>/test/integration/**/*.test.ts'], {
-      setupFiles: [quiet],
-      globalSetup: '<rootDir>/test/support/global-setup.ts',
-      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
-    }),
+    project('integration', ['<rootDir>/test/integration/**/*.test.ts'], withDatabase),
     // Browser tests: Debian's chromium (scripts/bootstrap.sh installs it; CHROMIUM_PATH overrides)
     // against the dev server's Web UI. Same PostgreSQL provisioning as 'integration'.
-    project('ui', ['<rootDir>/test/ui/**/*.test.ts'], {
-      setupFiles: [quiet],
-      globalSetup: '<rootDir>/test/support/global-setup.ts',
-      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
-    }),
+    project('ui', ['<rootDir>/test/ui/**/*.test.ts'], withDatabase),
   ],
 };
