@@ -109,3 +109,20 @@ export async function migrate(url: string): Promise<void> {
     },
   });
 }
+
+/** Drops and recreates database `name` on the provided server, then migrates it: a clean slate. */
+export async function provideFreshDatabase(name: string): Promise<Database> {
+  const db = await provideDatabase(name);
+  const admin = new URL(db.url);
+  admin.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS "${name.replaceAll('"', '""')}" WITH (FORCE)`);
+    await client.query(`CREATE DATABASE "${name.replaceAll('"', '""')}"`);
+  } finally {
+    await client.end();
+  }
+  await migrate(db.url);
+  return db;
+}
