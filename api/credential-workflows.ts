@@ -67,6 +67,10 @@ export function createCredentialWorkflows(client: Client, repository: Repository
 
   /** The one place credential workflows start: enrolment and bulk import alike. */
   async function enrol(input: CredentialInput, taskQueue: string): Promise<Enrolment> {
+    // Temporal forgets a closed (lapsed, revoked) workflow after the namespace's retention; the
+    // database does not, so it is asked first and a number stays enrolled once, ever.
+    const recorded = await repository.findCredential(input.credentialNumber);
+    if (recorded) return compare(input, recorded);
     try {
       await client.workflow.start<typeof credential>(CREDENTIAL_WORKFLOW_TYPE, {
         workflowId: credentialWorkflowId(input.credentialNumber),
@@ -80,7 +84,13 @@ export function createCredentialWorkflows(client: Client, repository: Repository
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw fromTemporal(err, 'enrolment');
     }
-    const { certifiedOn, policyId } = await state(input.credentialNumber);
+    return compare(input, await state(input.credentialNumber));
+  }
+
+  function compare(
+    input: CredentialInput,
+    { certifiedOn, policyId }: { certifiedOn: string; policyId: string },
+  ): Enrolment {
     return certifiedOn === input.certifiedOn && policyId === input.policyId
       ? { outcome: 'already_enrolled' }
       : { outcome: 'conflict', existing: { certifiedOn, policyId } };

@@ -68,8 +68,23 @@ function fromBodyParser(err: BodyParserError): AppError | undefined {
   }
 }
 
+// Prisma's codes for "the database cannot be reached or timed out": a dependency outage, not a bug.
+const DATABASE_UNAVAILABLE = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024']);
+
+function fromDatabase(err: unknown): AppError | undefined {
+  const { name, code } = (err ?? {}) as { name?: string; code?: string };
+  const unreachable =
+    name === 'PrismaClientInitializationError' ||
+    (name === 'PrismaClientKnownRequestError' && code !== undefined && DATABASE_UNAVAILABLE.has(code));
+  return unreachable
+    ? new AppError('unavailable', 'The database is unavailable: try again shortly.', [], {
+        'Retry-After': '5',
+      })
+    : undefined;
+}
+
 export const errorHandler: ErrorRequestHandler = (err: unknown, _req, res, _next) => {
-  const known = err instanceof AppError ? err : fromBodyParser(err as BodyParserError);
+  const known = err instanceof AppError ? err : (fromBodyParser(err as BodyParserError) ?? fromDatabase(err));
   const { log } = res.locals as Partial<RequestLocals>;
   if (known) {
     // A dependency that is down (503) is worth a line; the caller's mistakes are in the access log.

@@ -26,6 +26,12 @@ export function rejectedError(command: string, reasons: readonly Rejection[]): A
   if (reasons.length > 0 && reasons.every((r) => r.code === 'closed')) {
     return new AppError('closed', reasons[0]?.message ?? 'The credential is closed.', details);
   }
+  // A run about to continue as new: the same command succeeds on the next run a moment later.
+  if (reasons.some((r) => r.code === 'renewal_in_progress')) {
+    return new AppError('conflict', reasons[0]?.message ?? 'Renewal in progress.', details, {
+      'Retry-After': '1',
+    });
+  }
   return new AppError('rejected', `The ${command} was rejected: see every reason in details.`, details);
 }
 

@@ -1,13 +1,15 @@
 import type { Db } from './client';
 import type { Holder } from './types';
 
-/** Personal data lives here and nowhere else. A repeat stores the latest name and e-mail. */
+/**
+ * Personal data lives here and nowhere else. The first enrolment's holder stays: a repeated
+ * enrolment (anyone who knows the public number, date and policy) must not redirect reminders.
+ */
 export async function saveHolder(db: Db, credentialNumber: string, holder: Holder): Promise<void> {
-  const data = { name: holder.name, email: holder.email };
   await db.holder.upsert({
     where: { credentialNumber },
-    create: { credentialNumber, ...data },
-    update: data,
+    create: { credentialNumber, name: holder.name, email: holder.email },
+    update: {},
   });
 }
 

@@ -15,6 +15,7 @@ export function toSummary(row: CredentialRow): CredentialSummary {
   return {
     number: row.number,
     policyId: row.policyId,
+    certifiedOn: fromDbDate(row.certifiedOn),
     cycle: row.cycle,
     cycleStart: fromDbDate(row.cycleStart),
     expiresOn: fromDbDate(row.expiresOn),

@@ -13,6 +13,7 @@ export interface Holder {
 export interface CredentialSummary {
   readonly number: string;
   readonly policyId: string;
+  readonly certifiedOn: CalendarDate;
   readonly cycle: number;
   readonly cycleStart: CalendarDate;
   readonly expiresOn: CalendarDate;
@@ -111,7 +112,7 @@ export interface ApiKeyRecord {
 }
 
 export interface Repository {
-  /** Enrolment: stores the holder's personal data (the only place it lives). Idempotent per number. */
+  /** Enrolment: stores the holder's personal data (the only place it lives); the first one stays. */
   saveHolder(credentialNumber: string, holder: Holder): Promise<void>;
   findHolder(credentialNumber: string): Promise<Holder | null>;
   /** Projects one workflow event; a repeat with the same key changes nothing. */

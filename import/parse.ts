@@ -39,8 +39,9 @@ function parseNdjson(text: string): RawRow[] {
     let value: unknown;
     try {
       value = JSON.parse(source);
-    } catch (err) {
-      rows.push({ line, unreadable: `not valid JSON (${(err as Error).message})` });
+    } catch {
+      // Not the parser's message: it quotes the line, which may hold a holder's name or e-mail.
+      rows.push({ line, unreadable: 'not valid JSON: each line must be one JSON object' });
       return;
     }
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {

@@ -185,7 +185,7 @@ export function toImportedCredential(row: ImportRowFields, now: number, ctx: Ctx
     });
     return null;
   }
-  const dates = cycleDates(start, policy);
+  const dates = cycleDates(start, policy, cycle);
   if (compareDates(today, dates.lapseDate) >= 0) {
     ctx.addIssue({
       code: 'custom',

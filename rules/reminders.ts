@@ -52,6 +52,7 @@ export function auditReminders(
   selectedOn: CalendarDate,
   policy: Policy,
   cycleStart: CalendarDate,
+  auditId: string,
 ): AuditSchedule {
   const deadlineOn = addDays(selectedOn, policy.auditDocumentDays);
   const reminders = new Map<string, ReminderMoment>();
@@ -59,8 +60,8 @@ export function auditReminders(
     const on = addDays(deadlineOn, -n);
     // A reminder due before the selection itself would be pointless.
     if (compareDates(on, selectedOn) < 0) continue;
-    // A re-application can be audited again in the same cycle, hence the selection day in the key.
-    const key = `${cycleStart}:audit_deadline:${n}:${selectedOn}`;
+    // A re-application can be audited again in the same cycle (even the same day): key by audit.
+    const key = `${cycleStart}:audit_deadline:${n}:${auditId}`;
     reminders.set(key, moment(policy, key, 'audit_deadline', n, on));
   }
   return {

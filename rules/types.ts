@@ -180,6 +180,7 @@ export type RejectionCode =
   | 'courses_after_cutoff'
   | 'underpaid'
   | 'closed'
+  | 'renewal_in_progress'
   // Commands other than the application (petitions, audit, revocation).
   | 'invalid_request'
   | 'course_outside_cycle'

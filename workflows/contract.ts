@@ -55,7 +55,7 @@ export interface CarriedOver {
   readonly consumed: readonly string[];
   /** CPR/AED certifications still valid on the next cycle's start. */
   readonly cprAed: readonly CprAedCertification[];
-  /** Petitions pending, or approved and not consumed, whose course falls in the next cycle. */
+  /** Every pending petition (ops can still decide it); approved, unconsumed ones whose course is in the next cycle. */
   readonly petitions: readonly PetitionState[];
 }
 

@@ -30,7 +30,10 @@ function auditMoments(state: CycleState): ReminderMoment[] {
     on: audit.selectedOn,
     at: audit.selectedAt,
   };
-  return [selected, ...auditReminders(audit.selectedOn, state.policy, state.dates.start).reminders];
+  return [
+    selected,
+    ...auditReminders(audit.selectedOn, state.policy, state.dates.start, audit.auditId).reminders,
+  ];
 }
 
 export function planReminders(state: CycleState, now: number): ReminderPlan {

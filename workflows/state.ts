@@ -403,9 +403,10 @@ export function applyAuditDraw(state: CycleState, draw: number, today: CalendarD
     ];
   }
   state.counters.audits += 1;
-  const schedule = auditReminders(today, state.policy, state.dates.start);
+  const auditId = `${state.input.credentialNumber}-c${state.input.cycle}-aud${state.counters.audits}`;
+  const schedule = auditReminders(today, state.policy, state.dates.start, auditId);
   const audit: AuditRecord = {
-    auditId: `${state.input.credentialNumber}-c${state.input.cycle}-aud${state.counters.audits}`,
+    auditId,
     applicationId: application.applicationId,
     state: 'AwaitingDocuments',
     selectedOn: today,
@@ -488,6 +489,19 @@ export function auditDeadlinePassed(state: CycleState, today: CalendarDate, now:
 
 export function revoke(state: CycleState, cmd: Revoke, today: CalendarDate, now: number): Event[] {
   const reason = cmd.reason.trim();
+  // An open audit ends with the credential, so ops' "waiting" lists never show revoked credentials.
+  const audit = state.audit;
+  if (audit && (audit.state === 'AwaitingDocuments' || audit.state === 'UnderReview')) {
+    return [
+      ...decideAudit(
+        state,
+        { outcome: 'failed', reason: `Credential revoked: ${reason}`, decidedBy: cmd.revokedBy },
+        today,
+        now,
+      ),
+      ...closeAsRevoked(state, reason, today, now, cmd.revokedBy),
+    ];
+  }
   const denied = decideApplication(
     state,
     'denied',
@@ -496,11 +510,18 @@ export function revoke(state: CycleState, cmd: Revoke, today: CalendarDate, now:
     now,
     cmd.revokedBy,
   );
-  state.closed = { phase: 'Revoked', on: today, reason, actor: cmd.revokedBy };
-  return [
-    ...denied,
-    event(state, cycleKey(state, 'revoked'), now, cmd.revokedBy, { type: 'revoked', reason }),
-  ];
+  return [...denied, ...closeAsRevoked(state, reason, today, now, cmd.revokedBy)];
+}
+
+function closeAsRevoked(
+  state: CycleState,
+  reason: string,
+  today: CalendarDate,
+  now: number,
+  actor: Actor,
+): Event[] {
+  state.closed = { phase: 'Revoked', on: today, reason, actor };
+  return [event(state, cycleKey(state, 'revoked'), now, actor, { type: 'revoked', reason })];
 }
 
 // ---- Renewal --------------------------------------------------------------------------------
@@ -513,7 +534,7 @@ export interface NextCycle {
 /**
  * The next run's input: only what the next cycle needs. Completions and approved petition grants
  * dated from the next start on (minus those the late renewal consumed), CPR/AED still valid then,
- * pending petitions for courses in the next cycle. Surplus CEUs dated in this cycle do not carry.
+ * every pending petition. Surplus CEUs dated in this cycle do not carry.
  */
 export function nextCycle(state: CycleState, now: number): NextCycle {
   const start = nextCycleStart(state.dates);
@@ -523,10 +544,12 @@ export function nextCycle(state: CycleState, now: number): NextCycle {
     completions: state.completions.filter((c) => inNext(c.completedOn) && !consumed.has(completionKey(c))),
     consumed: [...consumed],
     cprAed: state.cprAed.filter((c) => isValidOn(c, start) || compareDates(c.issuedOn, start) > 0),
+    // Every pending petition (its fee is paid and ops must still be able to decide it); approved
+    // ones only where their course counts in the next cycle.
     petitions: state.petitions.filter(
       (p) =>
-        inNext(p.completedOn) &&
-        (p.status === 'pending' || (p.status === 'approved' && !consumed.has(`petition:${p.petitionId}`))),
+        p.status === 'pending' ||
+        (p.status === 'approved' && inNext(p.completedOn) && !consumed.has(`petition:${p.petitionId}`)),
     ),
   };
   const input: CredentialInput = {

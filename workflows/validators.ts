@@ -5,12 +5,22 @@ import {
   type Rejection,
 } from '../rules';
 import type { DecideAudit, DecidePetition, FilePetition, Revoke, SubmitAuditDocuments } from './contract';
-import type { CycleState } from './state';
+import { isRenewalApproved, type CycleState } from './state';
 
 // Update validators: read-only checks on the state, returning every reason at once (empty = valid).
 // A rejection leaves no trace in history, so none of these may change anything.
 
 function closed(state: CycleState): Rejection[] {
+  // Between approval and continue-as-new nothing may change this run: it would not reach the next.
+  if (isRenewalApproved(state)) {
+    return [
+      {
+        code: 'renewal_in_progress',
+        message:
+          'The credential is moving into its next cycle right now: send the command again in a moment.',
+      },
+    ];
+  }
   if (!state.closed) return [];
   return [
     {

@@ -13,7 +13,7 @@ export const enrolCredential = defineRoute({
   summary: 'Enrol a credential: starts its workflow and stores the holder.',
   description:
     'Idempotent per credential number: a repeat with the same certification date and policy answers 200 ' +
-    '(and stores the holder again), different facts answer 409. The holder is personal data: it is kept ' +
+    "(the first enrolment's holder is kept), different facts answer 409. The holder is personal data: it is kept " +
     'in PostgreSQL only and never sent to the workflow.',
   access: ['service', 'ops'],
   body: EnrolCredentialRequest,

@@ -17,16 +17,30 @@ export const CalendarDateString = z
   .refine(isCalendarDate, 'use a real calendar date in the form YYYY-MM-DD')
   .meta({ format: 'date', example: '2026-03-14' });
 
-/** Free text a person wrote or reads: trimmed, not empty, bounded. */
+// Control characters (NUL above all: PostgreSQL refuses it in text) never reach a workflow, whose
+// events must always be recordable.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+// eslint-disable-next-line no-control-regex -- identifiers allow no control character at all
+const ANY_CONTROL = /[\u0000-\u001f\u007f]/;
+const noControl = 'must not contain control characters';
+
+/** Free text a person wrote or reads: trimmed, not empty, bounded, printable (newlines and tabs allowed). */
 export const Text = (max = 500) =>
-  z.string().trim().min(1, 'must not be empty').max(max, `use at most ${max} characters`);
+  z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(max, `use at most ${max} characters`)
+    .refine((s) => !CONTROL.test(s), noControl);
 
 /** An identifier from another system (provider, payment processor, document store). */
 export const ExternalId = z
   .string()
   .trim()
   .min(1, 'must not be empty')
-  .max(200, 'use at most 200 characters');
+  .max(200, 'use at most 200 characters')
+  .refine((s) => !ANY_CONTROL.test(s), noControl);
 
 /** CEUs as a decimal string ("0.50") or number (0.5), parsed by the rules into hundredths. */
 export const CeuUnits = z

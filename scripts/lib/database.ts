@@ -110,10 +110,15 @@ export async function migrate(url: string): Promise<void> {
   });
 }
 
-/** Drops and recreates database `name` on the provided server, then migrates it: a clean slate. */
+/**
+ * Drops and recreates database `name` on the provided server, then migrates it: a clean slate.
+ * Always the database named `name`, never the one DATABASE_URL names (that one is someone's data).
+ */
 export async function provideFreshDatabase(name: string): Promise<Database> {
-  const db = await provideDatabase(name);
-  const admin = new URL(db.url);
+  const server = await provideDatabase(name);
+  const url = new URL(server.url);
+  url.pathname = `/${encodeURIComponent(name)}`;
+  const admin = new URL(server.url);
   admin.pathname = '/postgres';
   const client = new pg.Client({ connectionString: admin.toString() });
   await client.connect();
@@ -123,6 +128,6 @@ export async function provideFreshDatabase(name: string): Promise<Database> {
   } finally {
     await client.end();
   }
-  await migrate(db.url);
-  return db;
+  await migrate(url.toString());
+  return { ...server, url: url.toString() };
 }

@@ -215,6 +215,27 @@ describe('API over HTTP with fake dependencies: auth, parsing, limits, error map
       ]);
     });
 
+    it('when text carries a NUL or other control character, then it is a 400 and nothing reaches the workflow', async () => {
+      fake.handle.signal.mockClear();
+      const answer = await call('POST', '/credentials/CPT-1/ceu-completions', {
+        token: 'rk_service',
+        body: {
+          provider: 'acme\u0007',
+          completionId: 'c-1',
+          course: 'Course\u0000',
+          units: '0.50',
+          completedOn: '2026-01-01',
+          approved: true,
+        },
+      });
+      expect(answer.status).toBe(400);
+      expect(answer.body.error.details.map((d) => [d.field, d.message]).sort()).toEqual([
+        ['course', 'must not contain control characters'],
+        ['provider', 'must not contain control characters'],
+      ]);
+      expect(fake.handle.signal).not.toHaveBeenCalled();
+    });
+
     it('when the credential number in the path is malformed, then it is a 400 on "number"', async () => {
       const answer = await call('GET', '/credentials/x/fee-quote', { token: 'rk_portal' });
       expect(answer.status).toBe(400);
@@ -299,6 +320,25 @@ describe('API over HTTP with fake dependencies: auth, parsing, limits, error map
       expect(answer.body.error.code).toBe('closed');
     });
 
+    it('when the run is moving into its next cycle, then it is a 409 with Retry-After', async () => {
+      fake.handle.executeUpdate.mockRejectedValueOnce(
+        new WorkflowUpdateFailedError(
+          'Workflow Update failed',
+          ApplicationFailure.create({
+            type: COMMAND_REJECTED,
+            message: 'rejected',
+            details: [[{ code: 'renewal_in_progress', message: 'send the command again in a moment' }]],
+          }),
+        ),
+      );
+      const answer = await call('POST', '/credentials/CPT-1/revocation', {
+        token: 'rk_ops',
+        body: { reason: 'x' },
+      });
+      expect(answer.status).toBe(409);
+      expect(answer.headers.get('retry-after')).toBe('1');
+    });
+
     it('when the workflow has completed, then an update is a 409 closed, and an unknown one a 404', async () => {
       fake.handle.executeUpdate.mockRejectedValue(
         new WorkflowNotFoundError('done', 'credential-CPT-1', undefined),
@@ -319,6 +359,18 @@ describe('API over HTTP with fake dependencies: auth, parsing, limits, error map
         body: { reason: 'x' },
       });
       expect(unknown.status).toBe(404);
+    });
+
+    it('when PostgreSQL cannot be reached, then it is a 503 with Retry-After, not a 500', async () => {
+      const down = Object.assign(new Error("Can't reach database server"), {
+        name: 'PrismaClientKnownRequestError',
+        code: 'P1001',
+      });
+      repository.findApiKey.mockRejectedValueOnce(down);
+      const answer = await call('GET', '/credentials/CPT-1', { token: 'rk_ops' });
+      expect(answer.status).toBe(503);
+      expect(answer.headers.get('retry-after')).toBe('5');
+      expect(answer.body.error.code).toBe('unavailable');
     });
 
     it('when something unexpected fails, then it is a 500 that leaks nothing', async () => {

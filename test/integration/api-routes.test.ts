@@ -1,4 +1,5 @@
 import { addDays, addYears, dateAt } from '../../rules/calendar';
+import { cycleDates } from '../../rules/cycle';
 import { quoteFee } from '../../rules/fees';
 import { NASM_CPT } from '../../rules/policies';
 import type { CredentialSummary, Page } from '../../db/types';
@@ -87,6 +88,30 @@ describe('API routes against the real stack', () => {
       const conflict = await enrol('API-ENROL-1', { certificationDate: addDays(certifiedOn, 1) });
       expect(conflict.status).toBe(409);
       expect(conflict.body.error.code).toBe('conflict');
+    });
+
+    it('when Temporal has forgotten a closed credential, then the database still answers: no second enrolment', async () => {
+      // A revoked credential whose workflow is past the namespace's retention: only its rows remain.
+      const number = 'API-FORGOTTEN-1';
+      await stack.repository.recordEvent({
+        type: 'cycle_started',
+        key: `${number}:c1:cycle_started`,
+        credentialNumber: number,
+        cycle: 1,
+        at: Date.now(),
+        actor: { kind: 'system', id: 'workflow' },
+        policyId: NASM_CPT.id,
+        workflowId: credentialWorkflowId(number),
+        certifiedOn,
+        dates: cycleDates(certifiedOn, NASM_CPT),
+        phase: 'Revoked',
+      });
+      const again = await enrol<{ created: boolean }>(number);
+      expect(again.status).toBe(200);
+      expect(again.body.created).toBe(false);
+      expect((await enrol(number, { certificationDate: addDays(certifiedOn, 1) })).status).toBe(409);
+      const runs = await stack.env.client.workflow.count(`WorkflowId = '${credentialWorkflowId(number)}'`);
+      expect(runs.count).toBe(0);
     });
 
     it('when the certification date is in the future or the holder is missing, then 400 names the field', async () => {

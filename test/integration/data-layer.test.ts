@@ -532,9 +532,9 @@ describe('history', () => {
 describe('holders: the only place for personal data', () => {
   const holder = { name: 'Dana Quill-Zephyr', email: 'dana.qz@example.test' };
 
-  it('when a holder is saved twice, then one row holds the latest data', async () => {
-    await repository.saveHolder('DL-P1', { name: 'Someone Else', email: 'else@example.test' });
+  it("when a holder is saved twice, then one row keeps the first enrolment's data", async () => {
     await repository.saveHolder('DL-P1', holder);
+    await repository.saveHolder('DL-P1', { name: 'Someone Else', email: 'else@example.test' });
     const rows = await db.holder.findMany({ where: { credentialNumber: 'DL-P1' } });
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject(holder);

@@ -68,12 +68,12 @@ describe('cycleReminders', () => {
 
 describe('auditReminders', () => {
   it('when selected on 2026-02-01, then documents are due by the end of 2026-03-03 and a reminder goes 7 days before', () => {
-    const schedule = auditReminders('2026-02-01', NASM_CPT, '2024-03-15');
+    const schedule = auditReminders('2026-02-01', NASM_CPT, '2024-03-15', 'A-1');
     expect(schedule.deadlineOn).toBe('2026-03-03');
     expect(schedule.deadlineAt).toBe(Date.UTC(2026, 2, 4, 7));
     expect(schedule.reminders).toEqual([
       {
-        key: '2024-03-15:audit_deadline:7:2026-02-01',
+        key: '2024-03-15:audit_deadline:7:A-1',
         kind: 'audit_deadline',
         daysBefore: 7,
         on: '2026-02-24',
@@ -82,14 +82,15 @@ describe('auditReminders', () => {
     ]);
   });
 
-  it('when a re-application is audited again in the same cycle, then its reminder key differs', () => {
-    const first = auditReminders('2026-02-01', NASM_CPT, '2024-03-15').reminders[0]?.key;
-    const second = auditReminders('2026-04-01', NASM_CPT, '2024-03-15').reminders[0]?.key;
+  it('when a re-application is audited again in the same cycle, even the same day, then its reminder key differs', () => {
+    const first = auditReminders('2026-02-01', NASM_CPT, '2024-03-15', 'A-1').reminders[0]?.key;
+    const second = auditReminders('2026-02-01', NASM_CPT, '2024-03-15', 'A-2').reminders[0]?.key;
+    expect(first).toBe('2024-03-15:audit_deadline:7:A-1');
     expect(first).not.toBe(second);
   });
 
   it('when the ACE audit deadline crosses the DST change, then it is the end of the day in Pacific time', () => {
-    const schedule = auditReminders('2026-02-20', ACE_CPT, '2024-03-15');
+    const schedule = auditReminders('2026-02-20', ACE_CPT, '2024-03-15', 'A-1');
     expect(schedule.deadlineOn).toBe('2026-03-22');
     expect(schedule.deadlineAt).toBe(Date.UTC(2026, 2, 23, 7));
     expect(schedule.reminders[0]).toMatchObject({ on: '2026-03-15', at: Date.UTC(2026, 2, 15, 16) });

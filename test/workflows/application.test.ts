@@ -3,6 +3,7 @@ import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { addDays, addYears } from '../../rules';
 import { SYSTEM, decideAudit, submitAuditDocuments } from '../../workflows/contract';
 import { initialState } from '../../workflows/state';
+import { petitionFee } from '../../rules/fees';
 import * as transitions from '../../workflows/state';
 import * as validators from '../../workflows/validators';
 import { bundleWorkflows, startTimeSkippingServer } from '../support/temporal';
@@ -150,6 +151,114 @@ describe('validators without a server (states no update can reach in a test)', (
         )
         .map((r) => r.code),
     ).toEqual(['closed']);
+  });
+
+  it('when the application is approved and the run is about to continue as new, then every command is refused for a moment', () => {
+    const state = initialState(input, now);
+    transitions.reportCompletion(
+      state,
+      {
+        provider: 'a',
+        completionId: '1',
+        course: 'c',
+        units: 190,
+        completedOn: '2026-11-21',
+        approved: true,
+        reportedBy: SYSTEM,
+      },
+      now,
+    );
+    transitions.reportCprAed(
+      state,
+      {
+        certificationId: 'x',
+        issuedOn: '2026-11-21',
+        expiresOn: '2028-11-21',
+        handsOn: true,
+        reportedBy: SYSTEM,
+      },
+      now,
+    );
+    const cmd = { amountPaid: 9900, paymentReference: 'p', submittedBy: HOLDER };
+    transitions.receiveApplication(
+      state,
+      cmd,
+      transitions.evaluate(state, cmd, '2026-11-21'),
+      '2026-11-21',
+      now,
+    );
+    expect(validators.validateRevoke(state, { reason: 'fraud', revokedBy: OPS })).toEqual([]);
+    transitions.applyAuditDraw(state, 9_999, '2026-11-21', now);
+    expect(state.application?.status).toBe('approved');
+    // A revocation accepted now would be lost by continue-as-new: it is refused, and retried by the caller.
+    expect(validators.validateRevoke(state, { reason: 'fraud', revokedBy: OPS }).map((r) => r.code)).toEqual([
+      'renewal_in_progress',
+    ]);
+  });
+
+  it('when a credential under audit is revoked, then its audit ends too, so no "waiting" list shows it', () => {
+    const state = initialState(input, now);
+    transitions.reportCompletion(
+      state,
+      {
+        provider: 'a',
+        completionId: '1',
+        course: 'c',
+        units: 190,
+        completedOn: '2026-11-21',
+        approved: true,
+        reportedBy: SYSTEM,
+      },
+      now,
+    );
+    transitions.reportCprAed(
+      state,
+      {
+        certificationId: 'x',
+        issuedOn: '2026-11-21',
+        expiresOn: '2028-11-21',
+        handsOn: true,
+        reportedBy: SYSTEM,
+      },
+      now,
+    );
+    const cmd = { amountPaid: 9900, paymentReference: 'p', submittedBy: HOLDER };
+    transitions.receiveApplication(
+      state,
+      cmd,
+      transitions.evaluate(state, cmd, '2026-11-21'),
+      '2026-11-21',
+      now,
+    );
+    transitions.applyAuditDraw(state, 0, '2026-11-21', now);
+    expect(state.audit?.state).toBe('AwaitingDocuments');
+    const events = transitions.revoke(state, { reason: 'fraud', revokedBy: OPS }, '2026-11-22', now);
+    expect(events.map((e) => e.type)).toEqual(['audit_decided', 'application_decided', 'revoked']);
+    expect(state.audit).toMatchObject({ state: 'Failed', reason: 'Credential revoked: fraud' });
+    expect(state.application?.status).toBe('denied');
+    expect(state.closed).toMatchObject({ phase: 'Revoked' });
+  });
+
+  it('when a cycle renews with a petition still pending, then the petition moves to the next cycle so ops can decide it', () => {
+    const state = initialState(input, now);
+    const { petition } = transitions.filePetition(
+      state,
+      {
+        course: 'Kettlebells',
+        requestedUnits: 40,
+        completedOn: '2026-11-21',
+        paymentReference: 'pet-pay',
+        amountPaid: 2500,
+        filedBy: HOLDER,
+      },
+      '2026-11-21',
+      now,
+      petitionFee(state.policy),
+    );
+    const next = transitions.nextCycle(state, now);
+    expect(next.input.carried?.petitions).toEqual([
+      expect.objectContaining({ petitionId: petition.petitionId, status: 'pending' }),
+    ]);
   });
 
   it('when documents arrive after the deadline instant but before the timer fired, then they are rejected with audit_deadline_passed', () => {
