@@ -5,7 +5,6 @@ import type { CalendarDate, CycleDates } from '../rules/types';
 // PostgreSQL DATE columns arrive as JS Dates at UTC midnight; convert at the boundary only.
 export const toDbDate = (d: CalendarDate): Date => new Date(`${d}T00:00:00.000Z`);
 export const fromDbDate = (d: Date): CalendarDate => d.toISOString().slice(0, 10);
-export const fromDbDateOrNull = (d: Date | null): CalendarDate | null => (d ? fromDbDate(d) : null);
 export const toDbDateOrNull = (d: CalendarDate | null): Date | null => (d ? toDbDate(d) : null);
 
 /** The calendar day of an instant in the credential policy's time zone (events carry epoch ms). */

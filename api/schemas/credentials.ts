@@ -62,5 +62,3 @@ export const FeeQuoteQuery = z.strictObject({
     "The day the application would be received; default today in the policy's time zone.",
   ),
 });
-
-export const NoQuery = z.strictObject({});
