@@ -1,10 +1,9 @@
 import type { Prisma } from '../generated/prisma/client';
-import { consumedByRenewal } from '../rules/ceus';
-import type { CalendarDate, CeuBalance, CycleDates, FeeLine } from '../rules/types';
+import type { CalendarDate, CycleDates, FeeLine } from '../rules/types';
 import type { CredentialEvent, CredentialEventType } from '../workflows/events';
 import type { Db } from './client';
 import { refreshCeusEarned } from './ceus-earned';
-import { cycleColumns, cycleDatesOf, policyDay, toDbDate, toDbDateOrNull } from './dates';
+import { cycleColumns, policyDay, toDbDate, toDbDateOrNull } from './dates';
 
 // The workflow's events projected into the tables. One event = one transaction: the event row
 // (unique on its key) goes first, so a retried activity finds it and changes nothing else.
@@ -326,15 +325,8 @@ const APPLIERS: { readonly [T in CredentialEventType]: Applier<EventOf<T>> } = {
         status: e.outcome,
         decidedOn: toDbDate(c.day),
         reason: e.reason ?? null,
-        // Which post-E courses this renewal used is the rules' call, from the balance on receipt.
-        ...(renewsCurrentCycle
-          ? {
-              consumedKeys: consumedByRenewal(
-                application.balance as unknown as CeuBalance,
-                cycleDatesOf(c.credential),
-              ),
-            }
-          : {}),
+        // The workflow decided which post-E courses this renewal used; they do not count next cycle.
+        ...(renewsCurrentCycle ? { consumedKeys: [...(e.consumes ?? [])] } : {}),
       },
     });
     await chargeFees(

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { Holder } from '../db/types';
 import { compareDates, dateAt } from '../rules/calendar';
+import { completionKey } from '../rules/ceus';
 import { cycleDates, nextCycleDates, nthCycleDates } from '../rules/cycle';
 import { getPolicy } from '../rules/policies';
 import type { CalendarDate, CeuCompletion, CeuHundredths, CprAedCertification, Policy } from '../rules/types';
@@ -110,7 +111,7 @@ function checkCompletions(
       ctx.addIssue({ code: 'custom', path, message: `is before the current cycle's start ${start}` });
     if (compareDates(c.completedOn, today) > 0)
       ctx.addIssue({ code: 'custom', path, message: `must not be in the future (today is ${today})` });
-    const key = `${c.provider}:${c.completionId}`;
+    const key = completionKey(c);
     const first = seen.get(key);
     if (first !== undefined)
       ctx.addIssue({

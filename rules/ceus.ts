@@ -36,6 +36,16 @@ function requireUnits(units: CeuHundredths, key: string): CeuHundredths {
 }
 
 /** Integer sum of CEU amounts or of items carrying `units`. */
+/** Key of a provider's completion, as balances, consumed lists and idempotency use it. */
+export function completionKey(c: { readonly provider: string; readonly completionId: string }): string {
+  return `${c.provider}:${c.completionId}`;
+}
+
+/** Key of the units an approved petition grants. */
+export function grantKey(petitionId: string): string {
+  return `petition:${petitionId}`;
+}
+
 export function sumCeus(
   list: readonly CeuHundredths[] | readonly { readonly units: CeuHundredths }[],
 ): CeuHundredths {
@@ -91,14 +101,14 @@ function candidates(completions: readonly CeuCompletion[], grants: readonly Peti
     result.push({ course, approved });
   };
   for (const c of completions) {
-    const key = `${c.provider}:${c.completionId}`;
+    const key = completionKey(c);
     add(
       { key, course: c.course, units: c.units, completedOn: c.completedOn, source: 'provider' },
       c.approved,
     );
   }
   for (const g of grants) {
-    const key = `petition:${g.petitionId}`;
+    const key = grantKey(g.petitionId);
     // A grant exists only for an approved petition, and counts as of the course's completion date.
     add({ key, course: g.course, units: g.units, completedOn: g.completedOn, source: 'petition' }, true);
   }

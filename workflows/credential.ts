@@ -6,7 +6,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { dateAt } from '../rules';
+import { dateAt, windowOn } from '../rules';
 import { SYSTEM, type CredentialInput, type CredentialOutcome } from './contract';
 import { emit, sendReminder } from './activities';
 import { installHandlers } from './handlers';
@@ -55,7 +55,7 @@ export async function credential(input: CredentialInput): Promise<CredentialOutc
     const today = dateAt(now, tz);
 
     await emit(auditDeadlinePassed(state, today, now));
-    if (!state.closed && today >= state.dates.lapseDate && !hasLiveApplication(state)) {
+    if (!state.closed && windowOn(state.dates, today) === 'lapsed' && !hasLiveApplication(state)) {
       await emit(lapse(state, today, now));
     }
     const current = phaseOn(state, today);

@@ -72,6 +72,8 @@ export type CredentialEvent = EventBase &
         readonly outcome: 'approved' | 'denied';
         /** Fee lines charged when approved (the ledger's entries). */
         readonly charged: readonly FeeLine[];
+        /** Approved: keys of the post-E courses this renewal relied on (they do not count next cycle). */
+        readonly consumes?: readonly string[];
       }
     | { readonly type: 'renewed'; readonly nextCycle: number; readonly nextDates: CycleDates }
     | { readonly type: 'revoked' }

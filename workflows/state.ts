@@ -2,10 +2,12 @@ import {
   auditReminders,
   boundaries,
   ceuBalance,
+  completionKey,
   compareDates,
   cycleDates,
   evaluateApplication,
   getPolicy,
+  grantKey,
   isSelectedForAudit,
   isValidOn,
   nextCycleDates,
@@ -124,10 +126,6 @@ function event(state: CycleState, key: string, now: number, actor: Actor, body: 
 
 function cycleKey(state: CycleState, what: string): string {
   return `c${state.input.cycle}:${what}`;
-}
-
-export function completionKey(c: { provider: string; completionId: string }): string {
-  return `${c.provider}:${c.completionId}`;
 }
 
 // ---- Derived facts --------------------------------------------------------------------------
@@ -381,6 +379,7 @@ function decideApplication(
       applicationId: application.applicationId,
       outcome,
       charged: outcome === 'approved' ? application.fee.lines : [],
+      ...(outcome === 'approved' ? { consumes: application.consumes } : {}),
       reason,
     }),
   ];
@@ -549,7 +548,7 @@ export function nextCycle(state: CycleState, now: number): NextCycle {
     petitions: state.petitions.filter(
       (p) =>
         p.status === 'pending' ||
-        (p.status === 'approved' && inNext(p.completedOn) && !consumed.has(`petition:${p.petitionId}`)),
+        (p.status === 'approved' && inNext(p.completedOn) && !consumed.has(grantKey(p.petitionId))),
     ),
   };
   const input: CredentialInput = {

@@ -6,6 +6,7 @@ import {
   lastApplicationDay,
   quoteFee,
   startOfDay,
+  windowOn,
   type CalendarDate,
 } from '../rules';
 import type { CredentialView } from './contract';
@@ -45,7 +46,7 @@ export function summarize(state: CycleState, today: CalendarDate): string {
   const application = state.application;
   const parts: string[] = [];
   const pendingPastLapse =
-    hasLiveApplication(state) && phaseOn(state, today) !== 'Lapsed' && today >= dates.lapseDate;
+    hasLiveApplication(state) && phaseOn(state, today) !== 'Lapsed' && windowOn(dates, today) === 'lapsed';
   parts.push(
     pendingPastLapse
       ? `Expired ${dates.expiration} — application received before the lapse date (${dates.lapseDate}) awaits its decision`

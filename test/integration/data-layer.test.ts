@@ -318,9 +318,15 @@ describe('projection of each workflow event', () => {
       applicationId: 'A-1',
       outcome: 'approved',
       charged: fee.lines,
+      consumes: ['acme:post-e-1'],
     });
 
     const records = await repository.findRecords(number);
+    const decided = await db.application.findFirst({
+      where: { credentialNumber: number, applicationId: 'A-1' },
+    });
+    // The workflow's word on which post-E courses the renewal used is what the next cycle excludes.
+    expect(decided?.consumedKeys).toEqual(['acme:post-e-1']);
     expect(records?.credential.auditState).toBe('Passed');
     expect(records?.audits[0]?.state).toBe('Passed');
     expect(records?.applications[0]?.status).toBe('approved');
