@@ -1,8 +1,8 @@
 import type { RequestHandler } from 'express';
 import type { Authenticated } from './auth';
-import { countOutcome } from './business-metrics';
+import { countOutcome } from './outcome-counters';
 import type { ApiMetrics } from './metrics';
-import type { RequestLocals } from './request-id';
+import type { RequestLocals } from './request-scope';
 
 /**
  * One log line and one metrics observation per answered request: method, route pattern (never the

@@ -10,7 +10,7 @@ import { buildOpenApiDocument } from './openapi';
 import { type ApiMetrics, createApiMetrics } from './metrics';
 import { rateLimit, type RateLimitOptions, TokenBuckets } from './rate-limit';
 import type { Route, Services } from './registry';
-import { inRequestContext, requestId, type RequestLocals } from './request-id';
+import { inRequestContext, requestId, type RequestLocals } from './request-scope';
 import { ROUTES } from './routes';
 import { textBody } from './text-body';
 

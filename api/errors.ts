@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler } from 'express';
-import type { RequestLocals } from './request-id';
+import type { RequestLocals } from './request-scope';
 
 // One error type; its code decides the HTTP status, in one table.
 export const ERROR_STATUS = {

@@ -1,6 +1,6 @@
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { createHttpMetrics, type HttpMetrics } from '../observability/http-metrics';
-import { type ApiBusinessMetrics, createApiBusinessMetrics } from './business-metrics';
+import { type ApiBusinessMetrics, createApiBusinessMetrics } from './outcome-counters';
 
 export interface ApiMetrics {
   readonly registry: Registry;

@@ -1,5 +1,5 @@
 import type { Prisma } from '../generated/prisma/client';
-import { ceuBalance } from '../rules/ceus';
+import { ceuBalance } from '../rules/ceu-balance';
 import { getPolicy } from '../rules/policies';
 import type { CalendarDate } from '../rules/types';
 import { cycleDatesOf, fromDbDate } from './dates';

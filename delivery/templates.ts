@@ -1,4 +1,4 @@
-import { formatCeu } from '../rules/ceu';
+import { formatCeu } from '../rules/ceu-units';
 import { formatCents } from '../rules/money';
 import type { CalendarDate, Policy, ReminderKind } from '../rules/types';
 import type { ReminderFacts } from '../db/outbox';

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { Holder } from '../db/types';
 import { compareDates, dateAt } from '../rules/calendar';
-import { completionKey } from '../rules/ceus';
+import { completionKey } from '../rules/ceu-balance';
 import { cycleDates, nextCycleDates, nthCycleDates } from '../rules/cycle';
 import { getPolicy } from '../rules/policies';
 import type { CalendarDate, CeuCompletion, CeuHundredths, CprAedCertification, Policy } from '../rules/types';

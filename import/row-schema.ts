@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ReportCeuCompletionRequest } from '../api/schemas/commands';
 import { CalendarDateString, CredentialNumber, ExternalId } from '../api/schemas/common';
 import { EnrolCredentialRequest } from '../api/schemas/credentials';
-import { parseCeu } from '../rules/ceu';
+import { parseCeu } from '../rules/ceu-units';
 
 // The fields of one import row, for CSV (every value a string) and NDJSON (JSON values) alike.
 // Field rules are the API's own schemas, so an imported credential passes what enrolment checks.

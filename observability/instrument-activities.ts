@@ -2,7 +2,7 @@ import { Context } from '@temporalio/activity';
 import type { Registry } from 'prom-client';
 import type { CredentialActivities } from '../activities/types';
 import type { CredentialEvent } from '../workflows/events';
-import { applicationsCounter, auditsCounter, eventsCounter, remindersCounter } from './business-metrics';
+import { applicationsCounter, auditsCounter, eventsCounter, remindersCounter } from './business-counters';
 
 export type WorkerBusinessMetrics = ReturnType<typeof createWorkerBusinessMetrics>;
 

@@ -1,6 +1,6 @@
 import { compareDates } from './calendar';
-import { formatCeu } from './ceu';
-import { ceuBalance, consumedByRenewal, isValidOn, sumCeus } from './ceus';
+import { formatCeu } from './ceu-units';
+import { ceuBalance, consumedByRenewal, isValidOn, sumCeus } from './ceu-balance';
 import { lapsedReason, quoteFee } from './fees';
 import { formatCents } from './money';
 import type {

@@ -1,5 +1,5 @@
 import { compareDates, isCalendarDate } from './calendar';
-import { formatCeu } from './ceu';
+import { formatCeu } from './ceu-units';
 import { petitionFee } from './fees';
 import { formatCents } from './money';
 import type {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isCalendarDate } from '../../rules/calendar';
-import { parseCeu } from '../../rules/ceu';
+import { parseCeu } from '../../rules/ceu-units';
 
 // Building blocks of the request schemas. Each message says what to send instead.
 

@@ -6,7 +6,7 @@ import { MissingCredentialError } from '../../db/projection';
 import { createRepository } from '../../db/repository';
 import type { CredentialSummary, ListFilter, Repository } from '../../db/types';
 import { instantAt } from '../../rules/calendar';
-import { ceuBalance } from '../../rules/ceus';
+import { ceuBalance } from '../../rules/ceu-balance';
 import { cycleDates, nextCycleDates } from '../../rules/cycle';
 import { petitionFee, quoteFee } from '../../rules/fees';
 import { getPolicy } from '../../rules/policies';

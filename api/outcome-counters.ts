@@ -3,7 +3,7 @@ import {
   applicationsCounter,
   ceuCompletionsCounter,
   enrolmentsCounter,
-} from '../observability/business-metrics';
+} from '../observability/business-counters';
 
 export type ApiBusinessMetrics = ReturnType<typeof createApiBusinessMetrics>;
 
