@@ -26,6 +26,8 @@ module.exports = {
   testTimeout: 120_000,
   projects: [
     project('rules', ['<rootDir>/test/rules/**/*.test.ts']),
+    // Reading import files (CSV/NDJSON): no servers.
+    project('import', ['<rootDir>/test/import/**/*.test.ts']),
     project('static', ['<rootDir>/test/static/**/*.test.ts']),
     project('workflows', ['<rootDir>/test/workflows/**/*.test.ts'], { setupFiles: [quiet] }),
     project('integration', ['<rootDir>/test/integration/**/*.test.ts'], withDatabase),

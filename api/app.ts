@@ -1,14 +1,16 @@
 import type { Client } from '@temporalio/client';
 import express, { type RequestHandler } from 'express';
+import type { TrustProxy } from '../config';
 import type { Repository } from '../db/types';
 import { createLogger, type Logger } from '../observability/logger';
 import { accessLog } from './access-log';
 import { authenticate, type Authenticated } from './auth';
 import { createCredentialWorkflows } from './credential-workflows';
+import { DOCS_ASSETS_PATH, docsAssets } from './docs-ui';
 import { AppError, errorHandler } from './errors';
 import { buildOpenApiDocument } from './openapi';
 import { type ApiMetrics, createApiMetrics } from './metrics';
-import { rateLimit, type RateLimitOptions, TokenBuckets } from './rate-limit';
+import { publicRateLimit, type RateLimitOptions, VERIFY_RATE_LIMIT } from './public-rate-limit';
 import type { Route, Services } from './registry';
 import { inRequestContext, requestId, type RequestLocals } from './request-scope';
 import { ROUTES } from './routes';
@@ -21,7 +23,9 @@ export interface AppDeps {
   /** Injected so tests can pin "today". */
   now?: () => number;
   /** The public verification lookup's per-IP limit (default 30 per minute). */
-  verifyRateLimit?: Omit<RateLimitOptions, 'now'>;
+  verifyRateLimit?: RateLimitOptions;
+  /** Express's `trust proxy` (config TRUST_PROXY): whose X-Forwarded-For names the client. */
+  trustProxy?: TrustProxy;
   /** Request and error logs; default: errors only, to stdout. */
   logger?: Logger;
   /** Where HTTP and business counters go (served by the metrics server); default: a fresh registry. */
@@ -41,14 +45,14 @@ const requireJson: RequestHandler = (req, _res, next) => {
   next();
 };
 
-function mount(app: express.Express, route: Route, services: Services, limiter: TokenBuckets): void {
+function mount(app: express.Express, route: Route, services: Services, limiter: RequestHandler): void {
   const chain: RequestHandler[] = [
     (_req, res, next) => {
       (res.locals as Partial<RequestLocals>).route = { path: route.path, operationId: route.operationId };
       next();
     },
   ];
-  if (route.rateLimited) chain.push(rateLimit(limiter));
+  if (route.rateLimited) chain.push(limiter);
   if (route.access !== 'public') chain.push(authenticate(services.repository, route.access));
   if (route.textBody) chain.push(...textBody(route.textBody));
   else if (route.body) chain.push(requireJson, express.json({ limit: BODY_LIMIT, strict: true }));
@@ -84,12 +88,15 @@ export function createApp(deps: AppDeps, routes: readonly Route[] = ROUTES) {
     workflows: createCredentialWorkflows(deps.client, deps.repository, now),
     openapi: () => openapi,
   };
-  const limiter = new TokenBuckets({ capacity: 30, perMinute: 30, ...deps.verifyRateLimit, now });
+  const logger = deps.logger ?? createLogger({ level: 'error', service: 'api' });
+  const limiter = publicRateLimit(deps.verifyRateLimit ?? VERIFY_RATE_LIMIT, logger);
 
   const app = express();
   app.disable('x-powered-by');
-  app.use(requestId(deps.logger ?? createLogger({ level: 'error', service: 'api' })));
+  app.set('trust proxy', deps.trustProxy ?? false);
+  app.use(requestId(logger));
   app.use(accessLog(deps.metrics ?? createApiMetrics()));
+  app.use(DOCS_ASSETS_PATH, docsAssets());
   for (const route of routes) mount(app, route, services, limiter);
   app.use((req, _res, next) => {
     next(new AppError('not_found', `No route ${req.method} ${req.path}: see /docs.`));

@@ -27,7 +27,14 @@ async function main(): Promise<void> {
     host: config.METRICS_HOST,
     logger,
   });
-  const app = createApp({ client, repository, taskQueue: config.TEMPORAL_TASK_QUEUE, logger, metrics });
+  const app = createApp({
+    client,
+    repository,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    logger,
+    metrics,
+    trustProxy: config.TRUST_PROXY,
+  });
   const server = app.listen(config.PORT, () =>
     logger.info(
       { port: config.PORT, metrics: metricsServer.url },

@@ -1,4 +1,28 @@
+import express from 'express';
 import { z } from 'zod';
+
+/** Express's `trust proxy`: false, true, a hop count, or addresses, subnets and the names Express knows. */
+export type TrustProxy = boolean | number | string[];
+
+const TRUST_PROXY_HELP =
+  'use false, true, a number of proxy hops, or a comma-separated list of addresses and subnets ' +
+  '(e.g. 10.0.0.0/8, or loopback, linklocal, uniquelocal)';
+
+/** Parsed as Express reads it; Express itself compiles a list, so it accepts exactly what Express accepts. */
+function parseTrustProxy(raw: string, ctx: z.RefinementCtx): TrustProxy {
+  const value = raw.trim();
+  if (value === '' || value.toLowerCase() === 'false') return false;
+  if (value.toLowerCase() === 'true') return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  const list = value.split(',').map((entry) => entry.trim());
+  try {
+    express().set('trust proxy', list);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: `${(err as Error).message}: ${TRUST_PROXY_HELP}` });
+    return z.NEVER;
+  }
+  return list;
+}
 
 // One validated schema for every process; a bad value stops start-up with the variable's name.
 export const configSchema = z.object({
@@ -7,6 +31,11 @@ export const configSchema = z.object({
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('credentials'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /**
+   * Whose X-Forwarded-For names the client (the public rate limit is per client address). false:
+   * the connecting address (no proxy). true trusts any sender, who can then pick their own address.
+   */
+  TRUST_PROXY: z.string().default('false').transform(parseTrustProxy),
   TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65535).default(8233),
   /** A bundle built by scripts/build-workflow-bundle.ts; unset: the worker bundles at start. */
   WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { type FileHandle, open } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { ImportFileError } from './parse';
 import { progressReporter, type ProgressStream } from './progress';
@@ -52,15 +52,27 @@ export interface CliIo {
   readonly stderr: ProgressStream;
 }
 
-/** Reads the file, imports it with progress on stderr, prints the summary on stdout; returns the exit code. */
+/** Opens the file to read (a directory or a missing file is refused here, before anything starts). */
+async function openFile(file: string): Promise<FileHandle> {
+  const handle = await open(file, 'r');
+  if ((await handle.stat()).isDirectory()) {
+    await handle.close();
+    throw new Error('it is a directory');
+  }
+  return handle;
+}
+
+/** Streams the file into the import with progress on stderr, prints the summary on stdout; returns the exit code. */
 export async function runCli(args: CliArgs, deps: ImportDeps, io: CliIo): Promise<number> {
-  let text: string;
+  let handle: FileHandle;
   try {
-    text = await readFile(args.file, 'utf8');
+    handle = await openFile(args.file);
   } catch (err) {
     io.stderr.write(`cannot read ${args.file}: ${(err as Error).message}\n`);
     return EXIT.unusable;
   }
+  // Read as it is parsed, never whole; the stream closes the file when it ends or is destroyed.
+  const text = handle.createReadStream({ encoding: 'utf8' });
   const progress = progressReporter(io.stderr);
   try {
     const summary = await runImport(text, deps, {
@@ -76,5 +88,7 @@ export async function runCli(args: CliArgs, deps: ImportDeps, io: CliIo): Promis
     if (!(err instanceof ImportFileError)) throw err;
     io.stderr.write(`${args.file}: ${err.message}\n`);
     return EXIT.unusable;
+  } finally {
+    text.destroy();
   }
 }

@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { CredentialWorkflows } from '../api/credential-workflows';
 import { AppError } from '../api/errors';
 import type { Repository } from '../db/types';
-import { detectFormat, parseRows } from './parse';
+import { type ImportSource, openRows } from './parse';
 import { forEachBounded } from './pool';
 import type { ImportProgress, ImportSummary, RowProblem } from './types';
 import { validateRows, type ValidRow } from './validate';
@@ -73,15 +73,18 @@ async function enrolRow(row: ValidRow, deps: ImportDeps): Promise<Outcome> {
   return outcome.outcome;
 }
 
+/**
+ * Reads and validates every row first (so progress knows the total, and a bad header stops the
+ * file before anything starts), then enrols the valid ones.
+ */
 export async function runImport(
-  text: string,
+  source: ImportSource,
   deps: ImportDeps,
   options: ImportOptions = {},
 ): Promise<ImportSummary> {
   const began = performance.now();
-  const format = detectFormat(text, options.fileName);
-  const rows = parseRows(text, format);
-  const { valid, problems } = validateRows(rows, deps.now());
+  const { format, rows } = await openRows(source, options.fileName);
+  const { valid, problems, count: rowCount } = await validateRows(rows, deps.now());
   const counts = { started: 0, alreadyEnrolled: 0, failed: 0, done: 0 };
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? DEFAULT_CONCURRENCY));
 
@@ -108,14 +111,14 @@ export async function runImport(
   const count = (outcome: RowProblem['outcome']) => problems.filter((p) => p.outcome === outcome).length;
   return {
     format,
-    rows: rows.length,
+    rows: rowCount,
     started: counts.started,
     alreadyEnrolled: counts.alreadyEnrolled,
     invalid: count('invalid'),
     conflicts: count('conflict'),
     failed: counts.failed,
     elapsedMs,
-    rowsPerSecond: elapsedMs > 0 ? Math.round((rows.length * 10_000) / elapsedMs) / 10 : rows.length,
+    rowsPerSecond: elapsedMs > 0 ? Math.round((rowCount * 10_000) / elapsedMs) / 10 : rowCount,
     problems: problems.sort((a, b) => a.line - b.line),
   };
 }

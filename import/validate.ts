@@ -18,16 +18,21 @@ export function importRowSchema(now: number) {
 const requiredMessage = (issue: { code?: string; input?: unknown }) =>
   issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : undefined;
 
-/** Every row checked, none skipped: the valid ones, and each invalid one's line and every reason. */
-export function validateRows(
-  rows: readonly RawRow[],
+/**
+ * Every row checked as it is read, none skipped: the valid ones, each invalid one's line and every
+ * reason, and how many rows there were.
+ */
+export async function validateRows(
+  rows: AsyncIterable<RawRow> | Iterable<RawRow>,
   now: number,
-): { valid: ValidRow[]; problems: RowProblem[] } {
+): Promise<{ valid: ValidRow[]; problems: RowProblem[]; count: number }> {
   const schema = importRowSchema(now);
   const firstLine = new Map<string, number>();
   const valid: ValidRow[] = [];
   const problems: RowProblem[] = [];
-  for (const row of rows) {
+  let count = 0;
+  for await (const row of rows) {
+    count += 1;
     if ('unreadable' in row) {
       problems.push({
         line: row.line,
@@ -63,5 +68,5 @@ export function validateRows(
       problems.push({ line: row.line, credentialNumber: number, outcome: 'invalid', issues });
     } else valid.push({ line: row.line, ...result.data });
   }
-  return { valid, problems };
+  return { valid, problems, count };
 }

@@ -1,5 +1,4 @@
-import { renderDocsPage } from '../docs-page';
-import type { OpenApiDocument } from '../openapi';
+import { DOCS_CONTENT_SECURITY_POLICY, DOCS_PAGE } from '../docs-ui';
 import { defineRoute } from '../registry';
 
 export const openApiRoute = defineRoute({
@@ -18,14 +17,15 @@ export const docsRoute = defineRoute({
   method: 'get',
   path: '/docs',
   tag: 'operations',
-  summary: 'This API as a readable HTML page.',
+  summary: 'This API in Swagger UI: the operations of /openapi.json, with try-it-out.',
   access: 'public',
   produces: 'text/html',
-  responses: { 200: 'The HTML page.' },
-  handler: ({ services }) =>
+  responses: { 200: 'The HTML page (its scripts and styles are served under /docs/assets).' },
+  handler: () =>
     Promise.resolve({
       status: 200,
       type: 'html',
-      body: renderDocsPage(services.openapi() as OpenApiDocument),
+      headers: { 'Content-Security-Policy': DOCS_CONTENT_SECURITY_POLICY },
+      body: DOCS_PAGE,
     }),
 });

@@ -77,7 +77,7 @@ export const verifyCredentialRoute = defineRoute({
   path: '/verify/:number',
   tag: 'public',
   summary: 'Public verification: is this credential current? No personal data.',
-  description: 'Rate-limited per client IP (token bucket: 30 requests, refilled at 30 per minute).',
+  description: 'Rate-limited per client IP: 30 lookups a minute, then 429 with Retry-After.',
   access: 'public',
   rateLimited: true,
   params: CredentialParams,

@@ -3,8 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { type Client, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { createApp, type AppDeps } from '../../api/app';
+import { loadConfig } from '../../config';
 import { type OpenApiDocument, openApiPath } from '../../api/openapi';
-import { TokenBuckets } from '../../api/rate-limit';
 import { ROUTES } from '../../api/routes';
 import type { ApiKeyRecord, Repository } from '../../db/types';
 import { COMMAND_REJECTED } from '../../workflows/contract';
@@ -453,61 +453,140 @@ describe('API over HTTP with fake dependencies: auth, parsing, limits, error map
       expect(doc.paths['/verify/{number}']).toEqual({ get: expect.objectContaining({ security: [] }) });
     });
 
-    it('when /docs is opened, then it is a self-contained HTML page listing every operation', async () => {
+    it('when /docs is opened, then it is Swagger UI loading only scripts and styles the API serves itself', async () => {
       const page = await call<string>('GET', '/docs');
       expect(page.status).toBe(200);
       expect(page.headers.get('content-type')).toContain('text/html');
-      for (const route of ROUTES) expect(page.body).toContain(`id="${route.operationId}"`);
-      expect(page.body).not.toMatch(/<script|https?:\/\/(?!json-schema)/);
+      expect(page.headers.get('content-security-policy')).toContain("script-src 'self';");
+      // Nothing inline, nothing from another origin.
+      expect(page.body).not.toMatch(/<script>|<style|https?:/);
+      const assets = [...page.body.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1] ?? '');
+      expect(assets.sort()).toEqual(
+        [
+          '/docs/assets/favicon-16x16.png',
+          '/docs/assets/favicon-32x32.png',
+          '/docs/assets/init.js',
+          '/docs/assets/swagger-ui-bundle.js',
+          '/docs/assets/swagger-ui.css',
+        ].sort(),
+      );
+      for (const asset of assets) {
+        const answer = await call<string>('GET', asset);
+        expect([asset, answer.status]).toEqual([asset, 200]);
+        expect(answer.headers.get('content-type')).toMatch(/javascript|css|image\/png/);
+      }
+      const init = await call<string>('GET', '/docs/assets/init.js');
+      expect(init.body).toContain("url: '/openapi.json'");
+      // The rest of swagger-ui-dist (a demo page pointing at petstore.swagger.io) is not served.
+      expect((await call('GET', '/docs/assets/index.html')).status).toBe(404);
+      expect((await call('GET', '/docs/assets/swagger-initializer.js')).status).toBe(404);
     });
   });
 
   describe('public verification rate limit', () => {
-    it('when one client exceeds its tokens, then it gets 429 with Retry-After', async () => {
-      const limited = await listen({
+    beforeEach(() => {
+      fake.handle.query.mockRejectedValue(new WorkflowNotFoundError('none', 'x', undefined));
+    });
+
+    /** Statuses of `count` lookups, in order, each from the X-Forwarded-For address given (if any). */
+    async function lookups(client: HttpClient, count: number, forwardedFor?: string): Promise<number[]> {
+      const statuses: number[] = [];
+      for (let i = 0; i < count; i += 1) {
+        const headers: Record<string, string> = forwardedFor ? { 'x-forwarded-for': forwardedFor } : {};
+        statuses.push((await client('GET', '/verify/CPT-404', { headers })).status);
+      }
+      return statuses;
+    }
+
+    it('when one client makes a 31st lookup within the minute, then it gets 429 with Retry-After and the error body', async () => {
+      const own = await listen({ client: fake.client, repository, taskQueue: 'unused' });
+      try {
+        expect(await lookups(own.call, 30)).toEqual(Array<number>(30).fill(404));
+        const limited = await own.call('GET', '/verify/CPT-404');
+        expect(limited.status).toBe(429);
+        const retryAfter = Number(limited.headers.get('retry-after'));
+        expect(retryAfter).toBeGreaterThanOrEqual(1);
+        expect(retryAfter).toBeLessThanOrEqual(60);
+        expect(limited.body.error).toEqual({
+          code: 'rate_limited',
+          message: `Too many requests: retry in ${retryAfter} s.`,
+          details: [],
+        });
+        // The budget is announced on every answer: 30 per 60-second window.
+        expect(limited.headers.get('ratelimit-policy')).toMatch(/q=30; w=60/);
+        // Not spent on other routes: the limit is the public lookup's.
+        expect((await own.call('GET', '/health')).status).toBe(200);
+      } finally {
+        await new Promise((resolve) => own.server.close(resolve));
+      }
+    });
+
+    it('when a smaller budget is configured, then it applies', async () => {
+      const own = await listen({
         client: fake.client,
         repository,
         taskQueue: 'unused',
-        verifyRateLimit: { capacity: 3, perMinute: 3 },
+        verifyRateLimit: { limit: 3, windowMs: 60_000 },
       });
-      fake.handle.query.mockRejectedValue(new WorkflowNotFoundError('none', 'x', undefined));
-      const answers = [];
-      for (let i = 0; i < 4; i += 1) answers.push(await limited.call('GET', '/verify/CPT-404'));
-      await new Promise((resolve) => limited.server.close(resolve));
-      expect(answers.map((a) => a.status)).toEqual([404, 404, 404, 429]);
-      const last = answers[3]!;
-      expect(Number(last.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
-      expect(last.body.error.code).toBe('rate_limited');
-      // Not spent on other routes: the limit is the public lookup's.
-      expect((await call('GET', '/health')).status).toBe(200);
+      try {
+        expect(await lookups(own.call, 4)).toEqual([404, 404, 404, 429]);
+      } finally {
+        await new Promise((resolve) => own.server.close(resolve));
+      }
+    });
+
+    it('when TRUST_PROXY names the proxy, then clients behind it (X-Forwarded-For) have separate budgets', async () => {
+      const { TRUST_PROXY } = loadConfig({ TRUST_PROXY: 'loopback' });
+      const own = await listen({
+        client: fake.client,
+        repository,
+        taskQueue: 'unused',
+        trustProxy: TRUST_PROXY,
+      });
+      try {
+        expect(await lookups(own.call, 31, '203.0.113.7')).toEqual([...Array<number>(30).fill(404), 429]);
+        expect(await lookups(own.call, 1, '198.51.100.9')).toEqual([404]);
+      } finally {
+        await new Promise((resolve) => own.server.close(resolve));
+      }
+    });
+
+    it('when TRUST_PROXY is not set, then X-Forwarded-For is ignored and they share one budget', async () => {
+      const { TRUST_PROXY } = loadConfig({});
+      const own = await listen({
+        client: fake.client,
+        repository,
+        taskQueue: 'unused',
+        trustProxy: TRUST_PROXY,
+      });
+      try {
+        expect(await lookups(own.call, 30, '203.0.113.7')).toEqual(Array<number>(30).fill(404));
+        expect(await lookups(own.call, 1, '198.51.100.9')).toEqual([429]);
+      } finally {
+        await new Promise((resolve) => own.server.close(resolve));
+      }
     });
   });
 });
 
-describe('TokenBuckets', () => {
-  it('when a key spends its burst, then it waits for the refill, and other keys are unaffected', () => {
-    let now = 0;
-    const buckets = new TokenBuckets({ capacity: 30, perMinute: 30, now: () => now });
-    for (let i = 0; i < 30; i += 1) expect(buckets.take('a').ok).toBe(true);
-    expect(buckets.take('a')).toEqual({ ok: false, retryAfterSeconds: 2 });
-    expect(buckets.take('b').ok).toBe(true);
-    now += 1_000;
-    expect(buckets.take('a')).toEqual({ ok: false, retryAfterSeconds: 1 });
-    now += 1_000;
-    expect(buckets.take('a').ok).toBe(true);
-    expect(buckets.take('a').ok).toBe(false);
-    now += 60_000;
-    for (let i = 0; i < 30; i += 1) expect(buckets.take('a').ok).toBe(true);
-    expect(buckets.take('a').ok).toBe(false);
+describe('TRUST_PROXY configuration', () => {
+  it.each([
+    [undefined, false],
+    ['false', false],
+    ['true', true],
+    ['2', 2],
+    ['loopback', ['loopback']],
+    ['10.0.0.0/8, 192.168.1.4,fd00::/8', ['10.0.0.0/8', '192.168.1.4', 'fd00::/8']],
+  ])('when TRUST_PROXY is %p, then Express gets %p', (raw, expected) => {
+    expect(loadConfig(raw === undefined ? {} : { TRUST_PROXY: raw }).TRUST_PROXY).toEqual(expected);
   });
 
-  it('when more clients than the bound are seen, then the memory stays bounded', () => {
-    let now = 0;
-    const buckets = new TokenBuckets({ capacity: 2, perMinute: 60, now: () => now, maxClients: 100 });
-    for (let i = 0; i < 1_000; i += 1) {
-      buckets.take(`ip-${i}`);
-      now += 10;
-    }
-    expect(buckets.size).toBeLessThanOrEqual(100);
-  });
+  it.each(['proxy.internal', '10.0.0.0/33', '10.0.0.1,,10.0.0.2', '-1'])(
+    'when TRUST_PROXY is %p, then the configuration is refused naming the variable and what to use',
+    (raw) => {
+      expect(() => loadConfig({ TRUST_PROXY: raw })).toThrow(
+        /^Invalid configuration: TRUST_PROXY: .+: use false, true, a number of proxy hops, or a comma-separated list/,
+      );
+    },
+  );
 });

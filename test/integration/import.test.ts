@@ -312,6 +312,37 @@ describe('bulk import', () => {
     });
   });
 
+  describe('a CSV with a quote that is never closed, through the CLI module', () => {
+    it('when imported, then the rows before it start and the report names the row and every line it swallowed', async () => {
+      const row = (number: string, name: string) =>
+        csvLine({ ...base(number), holderName: name, holderEmail: `${number.toLowerCase()}@example.com` });
+      const text = [
+        COLUMNS.join(','),
+        row('QUOTE-1', 'Ada Quote'),
+        row('QUOTE-2', '"Lee, Sam"'),
+        row('QUOTE-3', '"Kim, Park'),
+        row('QUOTE-4', 'After One'),
+        row('QUOTE-5', 'After Two'),
+        '',
+      ].join('\n');
+      const run = await importFile('unclosed.csv', text);
+      expect(run.code).toBe(EXIT.ok);
+      expect(run.stdout).toContain(
+        'line 4 invalid: a quote opened in this row is never closed, so lines 4–6 (the rest of the file) could not be read',
+      );
+      expect(run.stdout).toMatch(/unclosed\.csv \(csv\): 3 rows in/);
+      expect(run.stdout).toMatch(/ {2}started +2\n/);
+      expect(run.stdout).toMatch(/ {2}invalid +1\n/);
+      expect(await stack.repository.findHolder('QUOTE-2')).toEqual({
+        name: 'Lee, Sam',
+        email: 'quote-2@example.com',
+      });
+      for (const number of ['QUOTE-3', 'QUOTE-4', 'QUOTE-5']) {
+        expect(await stack.repository.findHolder(number)).toBeNull();
+      }
+    });
+  });
+
   describe('POST /imports', () => {
     const ndjson = [
       ...Array.from({ length: 20 }, (_, i) =>
