@@ -29,6 +29,8 @@ module.exports = {
     // Reading import files (CSV/NDJSON): no servers.
     project('import', ['<rootDir>/test/import/**/*.test.ts']),
     project('static', ['<rootDir>/test/static/**/*.test.ts']),
+    // Modules on their own, with real files, sockets and bundler (config, logging, metrics server).
+    project('unit', ['<rootDir>/test/unit/**/*.test.ts']),
     project('workflows', ['<rootDir>/test/workflows/**/*.test.ts'], { setupFiles: [quiet] }),
     project('integration', ['<rootDir>/test/integration/**/*.test.ts'], withDatabase),
     // Browser tests: Debian's chromium (scripts/bootstrap.sh installs it; CHROMIUM_PATH overrides)

@@ -3,7 +3,9 @@ import { defineConfig } from 'prisma/config';
 import { CatalogSafePool } from './db/catalog-safe-pool';
 
 // The JS schema engine migrates through a driver adapter, so no native engine is downloaded.
-export default defineConfig({
+// `export =`, not `export default`: compiled to CommonJS for the image (tsconfig.build.json), Prisma's
+// config loader would find the config under a second `default`.
+export = defineConfig({
   schema: 'prisma/schema.prisma',
   experimental: { adapter: true },
   engine: 'js',

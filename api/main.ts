@@ -1,5 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import { loadConfig, requireDatabaseUrl } from '../config';
+import { temporalTarget } from '../config/temporal';
 import { createDb } from '../db/client';
 import { createRepository } from '../db/repository';
 import { requestIdClientInterceptor } from '../observability/client-interceptor';
@@ -12,10 +13,11 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ level: config.LOG_LEVEL, service: 'api' });
   const db = createDb(requireDatabaseUrl(config));
-  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  const temporal = temporalTarget();
+  const connection = await Connection.connect(temporal.connectionOptions);
   const client = new Client({
     connection,
-    namespace: config.TEMPORAL_NAMESPACE,
+    namespace: temporal.namespace,
     // Starts, signals and updates carry the HTTP request id (memo and header).
     interceptors: { workflow: [requestIdClientInterceptor()] },
   });
@@ -35,10 +37,16 @@ async function main(): Promise<void> {
     metrics,
     trustProxy: config.TRUST_PROXY,
   });
+  // Every interface (a container's port must be reachable); the banner says so, and where metrics bind.
   const server = app.listen(config.PORT, () =>
     logger.info(
-      { port: config.PORT, metrics: metricsServer.url },
-      `API listening on http://localhost:${config.PORT} (docs: /docs)`,
+      {
+        port: config.PORT,
+        metrics: metricsServer.url,
+        metricsBound: metricsServer.bound,
+        temporal: temporal.description,
+      },
+      `API listening on port ${config.PORT} of all interfaces (docs: /docs); metrics on ${metricsServer.bound}`,
     ),
   );
 

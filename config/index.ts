@@ -24,11 +24,34 @@ function parseTrustProxy(raw: string, ctx: z.RefinementCtx): TrustProxy {
   return list;
 }
 
+/** An empty value (compose passes `${X:-}` as '') counts as unset: the default applies. */
+const unsetIfEmpty = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (v === '' ? undefined : v), schema);
+const optionalText = unsetIfEmpty(z.string().min(1).optional());
+/** Temporal's own convention for booleans in TEMPORAL_* variables. */
+const optionalFlag = unsetIfEmpty(z.enum(['true', 'false', '1', '0']).optional());
+
 // One validated schema for every process; a bad value stops start-up with the variable's name.
 export const configSchema = z.object({
   DATABASE_URL: z.string().url().optional(),
-  TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
-  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  // Where Temporal is and how to reach it: Temporal's own environment configuration (an envconfig
+  // profile, overridden by these variables), resolved by config/temporal.ts. Unset: 127.0.0.1:7233,
+  // namespace `default`, no TLS.
+  TEMPORAL_ADDRESS: optionalText,
+  TEMPORAL_NAMESPACE: optionalText,
+  /** Temporal Cloud (or any server that checks API keys): sent as `Authorization: Bearer`; turns TLS on. */
+  TEMPORAL_API_KEY: optionalText,
+  TEMPORAL_TLS: optionalFlag,
+  TEMPORAL_TLS_CLIENT_CERT_PATH: optionalText,
+  TEMPORAL_TLS_CLIENT_CERT_DATA: optionalText,
+  TEMPORAL_TLS_CLIENT_KEY_PATH: optionalText,
+  TEMPORAL_TLS_CLIENT_KEY_DATA: optionalText,
+  TEMPORAL_TLS_SERVER_CA_CERT_PATH: optionalText,
+  TEMPORAL_TLS_SERVER_CA_CERT_DATA: optionalText,
+  TEMPORAL_TLS_SERVER_NAME: optionalText,
+  /** A profile of the TOML file (TEMPORAL_CONFIG_FILE, else ~/.config/temporalio/temporal.toml). */
+  TEMPORAL_PROFILE: optionalText,
+  TEMPORAL_CONFIG_FILE: optionalText,
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('credentials'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   /**
@@ -40,18 +63,21 @@ export const configSchema = z.object({
   /** A bundle built by scripts/build-workflow-bundle.ts; unset: the worker bundles at start. */
   WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
   /** pino level of the JSON logs on stdout. */
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_LEVEL: unsetIfEmpty(
+    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ),
   /** Prometheus /metrics of each process, on their own (internal, unauthenticated) ports. */
   API_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9463),
   WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
-  METRICS_HOST: z.string().min(1).default('0.0.0.0'),
+  /** Loopback by default: the metrics have no auth. Containers set 0.0.0.0 to be scraped. */
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   // Reminder delivery (delivery/). A channel without its URL keeps its outbox rows pending.
   /** SMTP server for reminder e-mails, e.g. smtp://127.0.0.1:2525 or smtps://user:pass@host:465. */
-  SMTP_URL: z.string().url().optional(),
-  REMINDER_FROM: z.string().min(3).default('Recertify <reminders@recertify.invalid>'),
-  REMINDER_WEBHOOK_URL: z.string().url().optional(),
+  SMTP_URL: unsetIfEmpty(z.string().url().optional()),
+  REMINDER_FROM: unsetIfEmpty(z.string().min(3).default('Recertify <reminders@recertify.invalid>')),
+  REMINDER_WEBHOOK_URL: unsetIfEmpty(z.string().url().optional()),
   /** HMAC-SHA256 key of the webhook signature; required when REMINDER_WEBHOOK_URL is set. */
-  REMINDER_WEBHOOK_SECRET: z.string().min(16).optional(),
+  REMINDER_WEBHOOK_SECRET: unsetIfEmpty(z.string().min(16).optional()),
   REMINDER_POLL_MS: z.coerce.number().int().min(100).default(5000),
 });
 

@@ -44,9 +44,16 @@ export async function history(db: Db, credentialNumber: string): Promise<readonl
     where: { credentialNumber },
     orderBy: [{ occurredAt: 'asc' }, { id: 'asc' }],
   });
+  // Actors are API keys (by id) or the workflow: one lookup for every key the history names.
+  const keyIds = [...new Set(rows.filter((r) => r.actorKind !== 'system').map((r) => r.actorId))];
+  const keys =
+    keyIds.length === 0
+      ? []
+      : await db.apiKey.findMany({ where: { id: { in: keyIds } }, select: { id: true, label: true } });
+  const labels = new Map(keys.map((k) => [k.id, k.label]));
   return rows.map((row) => ({
     type: row.type,
-    actor: { kind: row.actorKind, id: row.actorId },
+    actor: { kind: row.actorKind, id: row.actorId, label: labels.get(row.actorId) ?? null },
     reason: row.reason,
     data: row.data,
     occurredAt: row.occurredAt.toISOString(),

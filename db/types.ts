@@ -78,9 +78,14 @@ export interface CredentialRecords {
   readonly remindersSent: readonly { key: string; kind: string; on: CalendarDate }[];
 }
 
+/** Who acted, and for an API key the label ops gave it (null for the workflow, or a deleted key). */
+export interface HistoryActor extends Actor {
+  readonly label: string | null;
+}
+
 export interface HistoryEntry {
   readonly type: string;
-  readonly actor: Actor;
+  readonly actor: HistoryActor;
   readonly reason: string | null;
   readonly data: unknown;
   readonly occurredAt: string;

@@ -34,8 +34,8 @@ function count(metrics: WorkerBusinessMetrics, event: CredentialEvent): void {
 }
 
 /**
- * Wraps the activities: counts each fact after it is recorded and logs it through the activity
- * logger (which carries workflowId and the API's requestId). Counting is at least once: an activity
+ * Wraps the activities: counts each fact after it is recorded and logs it (debug) through the
+ * activity logger (which carries workflowId and the API's requestId). Counting is at least once: an activity
  * retried after a successful write that timed out counts twice (rare; the database is exact).
  */
 export function instrumentActivities(
@@ -47,7 +47,8 @@ export function instrumentActivities(
     async recordEvent(event) {
       await activities.recordEvent(event);
       count(metrics, event);
-      Context.current().log.info('domain event recorded', { eventType: event.type, cycle: event.cycle });
+      // Debug: one line per recorded fact is a firehose at info; the metrics above count them.
+      Context.current().log.debug('domain event recorded', { eventType: event.type, cycle: event.cycle });
     },
     async sendReminder(request) {
       await activities.sendReminder(request);

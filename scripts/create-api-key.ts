@@ -2,10 +2,11 @@ import { parseArgs } from 'node:util';
 import { createDb } from '../db/client';
 import { createRepository } from '../db/repository';
 import type { ApiRole } from '../db/types';
-import { migrate, provideDatabase } from './lib/database';
+import { migrateIfNeeded, provideDatabase } from './lib/database';
 
 // `tsx scripts/create-api-key.ts --role ops --label "Ops desk"`: creates an API key and prints its
 // token once. Only the token's sha256 is stored, so a lost token is replaced, never recovered.
+// It migrates only a database that needs it (a first key on a fresh database), so it takes a moment.
 
 const ROLES: readonly ApiRole[] = ['service', 'portal', 'ops'];
 const USAGE = `usage: create-api-key --role <${ROLES.join('|')}> --label "<who uses it>"`;
@@ -21,7 +22,12 @@ function parse(): { role: ApiRole; label: string } {
 async function main(): Promise<void> {
   const { role, label } = parse();
   const database = await provideDatabase(process.env.DATABASE_NAME ?? 'recertify');
-  await migrate(database.url);
+  const applied = await migrateIfNeeded(database.url);
+  console.error(
+    applied.length > 0
+      ? `applied ${applied.length} pending migration(s): ${applied.join(', ')}`
+      : 'database schema up to date',
+  );
   const repository = createRepository(createDb(database.url));
   try {
     const { id, token } = await repository.createApiKey(role, label);

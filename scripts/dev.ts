@@ -1,8 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { loadConfig } from '../config';
-import { migrate, provideDatabase } from './lib/database';
+import { temporalTarget } from '../config/temporal';
+import { migrateIfNeeded, provideDatabase } from './lib/database';
 import { projectRoot } from './lib/paths';
 import { registerSearchAttributes } from './lib/search-attributes';
 import { provideTemporal, stopChild } from './lib/temporal-server';
@@ -11,14 +13,17 @@ import { provideTemporal, stopChild } from './lib/temporal-server';
 async function main(): Promise<void> {
   const config = loadConfig();
   const db = await provideDatabase(process.env.DATABASE_NAME ?? 'recertify');
-  await migrate(db.url);
+  await migrateIfNeeded(db.url);
   const temporal = await provideTemporal({ uiPort: config.TEMPORAL_UI_PORT });
+  const temporalEnv =
+    temporal.source === 'configured' ? process.env : await localTemporalEnv(temporal.address);
+  const target = temporalTarget(temporalEnv);
 
-  const connection = await Connection.connect({ address: temporal.address });
-  await registerSearchAttributes(connection, config.TEMPORAL_NAMESPACE);
+  const connection = await Connection.connect(target.connectionOptions);
+  await registerSearchAttributes(connection, target.namespace);
   await connection.close();
 
-  const env = { ...process.env, DATABASE_URL: db.url, TEMPORAL_ADDRESS: temporal.address };
+  const env = { ...temporalEnv, DATABASE_URL: db.url };
   const start = (entry: string): ChildProcess =>
     spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, entry)], { env, stdio: 'inherit' });
   const children = [start('worker/main.ts'), start('api/main.ts')];
@@ -27,7 +32,7 @@ async function main(): Promise<void> {
     [
       '',
       `  Database   ${db.source}`,
-      `  Temporal   ${temporal.address} (${temporal.source})`,
+      `  Temporal   ${target.description}, ${temporal.source}`,
       `  Web UI     ${temporal.uiUrl ?? 'see your Temporal server'}`,
       `  API        http://localhost:${config.PORT}`,
       '  Ctrl-C stops everything.',
@@ -54,6 +59,24 @@ async function main(): Promise<void> {
   }
   process.once('SIGINT', () => void shutdown(0));
   process.once('SIGTERM', () => void shutdown(0));
+}
+
+/**
+ * A local server takes no TLS or API key: the children get a profile file of their own, so neither
+ * the user's default Temporal profile (~/.config/temporalio/temporal.toml) nor TEMPORAL_TLS* or
+ * TEMPORAL_API_KEY variables meant for another cluster apply to it.
+ */
+async function localTemporalEnv(address: string): Promise<NodeJS.ProcessEnv> {
+  const file = path.join(projectRoot, '.data', 'temporal-dev.toml');
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(
+    file,
+    `# Written by npm run dev: the local Temporal server.\n[profile.default]\naddress = "${address}"\n`,
+  );
+  const kept = Object.entries(process.env).filter(
+    ([name]) => !/^TEMPORAL_(API_KEY|TLS.*|PROFILE|CONFIG_FILE|GRPC_META_.*)$/.test(name),
+  );
+  return { ...Object.fromEntries(kept), TEMPORAL_ADDRESS: address, TEMPORAL_CONFIG_FILE: file };
 }
 
 main().catch((err: unknown) => {

@@ -1,6 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { createCredentialWorkflows } from '../api/credential-workflows';
 import { loadConfig } from '../config';
+import { temporalTarget } from '../config/temporal';
 import { createDb } from '../db/client';
 import { createRepository } from '../db/repository';
 import { EXIT, parseCliArgs, runCli, UsageError } from '../import/cli';
@@ -20,9 +21,10 @@ async function main(): Promise<number> {
   const config = loadConfig();
   const database = await provideDatabase(process.env.DATABASE_NAME ?? 'recertify');
   const repository = createRepository(createDb(database.url));
-  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  const temporal = temporalTarget();
+  const connection = await Connection.connect(temporal.connectionOptions);
   try {
-    const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+    const client = new Client({ connection, namespace: temporal.namespace });
     return await runCli(
       args,
       {

@@ -1,5 +1,6 @@
 import { NativeConnection } from '@temporalio/worker';
 import { loadConfig, requireDatabaseUrl } from '../config';
+import { temporalTarget } from '../config/temporal';
 import { createDb } from '../db/client';
 import { createRepository } from '../db/repository';
 import { startReminderDelivery } from '../delivery';
@@ -8,19 +9,29 @@ import { startWorkerObservability } from './observability';
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  const temporal = temporalTarget();
   // First: the Temporal Runtime (logger, core metrics) must be installed before any connection.
   const observability = await startWorkerObservability(config);
   const db = createDb(requireDatabaseUrl(config));
   const repository = createRepository(db);
-  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  const connection = await NativeConnection.connect(temporal.connectionOptions);
+  observability.logger.info({ temporal: temporal.description }, 'connected to Temporal');
   const worker = await createWorker({
     connection,
-    namespace: config.TEMPORAL_NAMESPACE,
+    namespace: temporal.namespace,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     repository,
     metrics: observability.metrics,
     // A prebuilt bundle makes every replica run byte-identical workflow code.
     ...(config.WORKFLOW_BUNDLE_PATH ? { workflowBundle: { codePath: config.WORKFLOW_BUNDLE_PATH } } : {}),
+  });
+  // GET /health on the metrics port (the container's health check): running and polling both queues.
+  observability.setHealthProbe(() => {
+    const { runState, workflowPollerState, activityPollerState } = worker.getStatus();
+    return {
+      ok: runState === 'RUNNING' && workflowPollerState === 'POLLING' && activityPollerState === 'POLLING',
+      detail: `${runState}; workflow poller ${workflowPollerState}; activity poller ${activityPollerState}`,
+    };
   });
   // The reminder outbox's dispatcher runs beside the worker and stops before the database closes.
   const logger = observability.logger.child({ component: 'reminders' });

@@ -15,8 +15,12 @@ export interface WorkerObservability {
   registry: Registry;
   /** Where the combined /metrics (ours + Temporal core's) is served. */
   metricsUrl: string;
+  /** What GET /health on the metrics port answers from (until set: 503 `starting`). */
+  setHealthProbe(probe: HealthProbe): void;
   close(): Promise<void>;
 }
+
+export type HealthProbe = () => { ok: boolean; detail: string };
 
 /**
  * The worker's logs and metrics, set up before anything connects to Temporal (the Runtime is
@@ -28,19 +32,24 @@ export async function startWorkerObservability(config: Config): Promise<WorkerOb
   const { coreMetricsUrl } = await installWorkerRuntime(logger);
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  let probe: HealthProbe = () => ({ ok: false, detail: 'starting' });
   const server = await startMetricsServer({
     registry,
     port: config.WORKER_METRICS_PORT,
     host: config.METRICS_HOST,
     upstream: coreMetricsUrl,
+    health: () => probe(),
     logger,
   });
-  logger.info({ metrics: server.url }, 'worker metrics listening');
+  logger.info({ metrics: server.url, bound: server.bound }, `worker metrics listening on ${server.bound}`);
   return {
     logger,
     metrics: createWorkerBusinessMetrics(registry),
     registry,
     metricsUrl: server.url,
+    setHealthProbe: (next) => {
+      probe = next;
+    },
     close: () => server.close(),
   };
 }

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
+import { temporalTarget } from '../../config/temporal';
 import { projectRoot } from './paths';
 import { temporalCliPath } from './temporal-tools';
 
@@ -9,7 +10,8 @@ export interface TemporalServer {
   address: string;
   /** The Web UI, when this process started the server. */
   uiUrl: string | null;
-  source: 'TEMPORAL_ADDRESS' | 'already running' | 'dev server';
+  /** `configured`: TEMPORAL_ADDRESS or TEMPORAL_PROFILE names a cluster (config/temporal.ts). */
+  source: 'configured' | 'already running' | 'dev server';
   stop: () => Promise<void>;
 }
 
@@ -51,13 +53,16 @@ export function stopChild(child: ChildProcess, graceMs = 10_000): Promise<void> 
 }
 
 /**
- * The Temporal server for `npm run dev`: TEMPORAL_ADDRESS when set, else one already listening on
- * :7233, else the CLI dev server with its Web UI, persisted in .data/temporal.sqlite.
+ * The Temporal server for `npm run dev`: the configured cluster when TEMPORAL_ADDRESS or
+ * TEMPORAL_PROFILE is set, else one already listening on :7233, else the CLI dev server with its
+ * Web UI, persisted in .data/temporal.sqlite.
  */
 export async function provideTemporal(options: { uiPort: number }): Promise<TemporalServer> {
   const noop = () => Promise.resolve();
-  const configured = process.env.TEMPORAL_ADDRESS;
-  if (configured) return { address: configured, uiUrl: null, source: 'TEMPORAL_ADDRESS', stop: noop };
+  if (process.env.TEMPORAL_ADDRESS || process.env.TEMPORAL_PROFILE) {
+    const { address } = temporalTarget().connectionOptions;
+    return { address, uiUrl: null, source: 'configured', stop: noop };
+  }
   if (await listening('127.0.0.1', 7233)) {
     return { address: '127.0.0.1:7233', uiUrl: null, source: 'already running', stop: noop };
   }

@@ -270,7 +270,7 @@ describe('API routes against the real stack', () => {
         expect.objectContaining({
           type: 'filePetition',
           outcome: 'rejected',
-          actor: { kind: 'portal', id: ids.portal },
+          actor: { kind: 'portal', id: ids.portal, label: 'api-routes portal' },
         }),
       );
     });
@@ -361,7 +361,10 @@ describe('API routes against the real stack', () => {
       const answer = await call<HistoryAnswer>('GET', '/credentials/API-CEU-1/history', { token: keys.ops });
       expect(answer.status).toBe(200);
       expect(answer.body.events).toContainEqual(
-        expect.objectContaining({ outcome: 'accepted', actor: { kind: 'service', id: ids.service } }),
+        expect.objectContaining({
+          outcome: 'accepted',
+          actor: { kind: 'service', id: ids.service, label: 'api-routes service' },
+        }),
       );
       expect(JSON.stringify(answer.body)).not.toContain(holder.email);
     });

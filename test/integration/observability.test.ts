@@ -48,7 +48,8 @@ function startWorker(env: TestWorkflowEnvironment): WorkerProcess {
       TEMPORAL_TASK_QUEUE: TASK_QUEUE,
       WORKER_METRICS_PORT: '0',
       METRICS_HOST: '127.0.0.1',
-      LOG_LEVEL: 'info',
+      // Debug, to see where each line would go; the quiet-at-info test below reads the levels.
+      LOG_LEVEL: 'debug',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -242,11 +243,33 @@ describe('observability: request ids, logs without personal data, metrics of the
       requestId: REQUEST_ID,
       workflowId: credentialWorkflowId(NUMBER),
       service: 'worker',
-      level: 'info',
+      level: 'debug',
     });
     expect(recorded.find((l) => l.eventType === 'application_received')).toMatchObject({
       requestId: 'obs-apply-0001',
     });
+  });
+
+  it('when the worker bundles and runs activities, then info stays quiet: one-line messages, no recorded-fact lines, no task tokens', () => {
+    const lines = worker.lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    const info = lines.filter((l) => l.level === 'info');
+    // The webpack report of the bundle built at start is there, at debug; its summary is at info.
+    expect(lines.some((l) => l.level === 'debug' && String(l.msg).includes('webpack'))).toBe(true);
+    expect(info.map((l) => l.msg)).toContain('Workflow bundle created');
+    expect(info.filter((l) => String(l.msg).includes('\n'))).toEqual([]);
+    expect(info.filter((l) => l.msg === 'domain event recorded')).toEqual([]);
+    // Activity lines (debug) carry their attributes, never the task token.
+    expect(lines.some((l) => l.activityType !== undefined)).toBe(true);
+    expect(lines.filter((l) => 'taskToken' in l)).toEqual([]);
+  });
+
+  it('when the worker starts, then its banner says where the metrics are bound, and /health reports it polling', async () => {
+    const banner = worker.lines.find((l) => l.includes('worker metrics listening'));
+    const port = new URL(workerMetricsUrl).port;
+    expect(JSON.parse(banner ?? '{}')).toMatchObject({ bound: `127.0.0.1:${port}` });
+    const health = await fetch(new URL('/health', workerMetricsUrl));
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({ status: 'ok' });
   });
 
   it('when everything is logged, then no line holds the holder name or e-mail', () => {
