@@ -31,7 +31,24 @@ module.exports = {
     project('static', ['<rootDir>/test/static/**/*.test.ts']),
     // Modules on their own, with real files, sockets and bundler (config, logging, metrics server).
     project('unit', ['<rootDir>/test/unit/**/*.test.ts']),
+    // The benchmark's arithmetic and report on made-up results (npm run bench itself is not a test).
+    project('bench', ['<rootDir>/test/bench/**/*.test.ts']),
     project('workflows', ['<rootDir>/test/workflows/**/*.test.ts'], { setupFiles: [quiet] }),
+    // The same lifecycle tests with runs that continue as new every few events: same results.
+    project(
+      'workflows-continued',
+      [
+        'application',
+        'audit',
+        'hostile-messages',
+        'policy-versions',
+        'reminders',
+        'renewal',
+        'seams',
+        'timeline',
+      ].map((name) => `<rootDir>/test/workflows/${name}.test.ts`),
+      { setupFiles: [quiet, '<rootDir>/test/support/continue-as-new-often.ts'] },
+    ),
     project('integration', ['<rootDir>/test/integration/**/*.test.ts'], withDatabase),
     // Browser tests: Debian's chromium (scripts/bootstrap.sh installs it; CHROMIUM_PATH overrides)
     // against the dev server's Web UI. Same PostgreSQL provisioning as 'integration'.

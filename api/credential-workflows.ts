@@ -11,7 +11,9 @@ import {
   credentialWorkflowId,
   getState,
 } from '../workflows/contract';
+import { startOptions, withRules } from '../workflows/start';
 import { AppError } from './errors';
+import { policyVersionCache } from './policy-version-cache';
 import { fromTemporal, isNotFound, rejectedError, rejectionsOf } from './temporal-errors';
 
 /** How long a read waits for the worker to answer a query before the API answers 503. */
@@ -35,6 +37,7 @@ export type Enrolment =
  * turned into AppErrors, and refused commands recorded (they never reach the workflow's history).
  */
 export function createCredentialWorkflows(client: Client, repository: Repository, now: () => number) {
+  const versions = policyVersionCache(repository, now);
   const handleOf = (number: string): WorkflowHandle =>
     client.workflow.getHandle(credentialWorkflowId(number));
 
@@ -65,20 +68,22 @@ export function createCredentialWorkflows(client: Client, repository: Repository
     }
   }
 
-  /** The one place credential workflows start: enrolment and bulk import alike. */
-  async function enrol(input: CredentialInput, taskQueue: string): Promise<Enrolment> {
+  /**
+   * The one place credential workflows start: enrolment and bulk import alike. The run gets the
+   * rules it is pinned to and the versions it may need, from the database, in its input.
+   */
+  async function enrol(given: CredentialInput, taskQueue: string): Promise<Enrolment> {
     // Temporal forgets a closed (lapsed, revoked) workflow after the namespace's retention; the
     // database does not, so it is asked first and a number stays enrolled once, ever.
-    const recorded = await repository.findCredential(input.credentialNumber);
-    if (recorded) return compare(input, recorded);
+    const recorded = await repository.findCredential(given.credentialNumber);
+    if (recorded) return compare(given, recorded);
+    const input = given.policy ? given : withRules(given, await versions(given.policyId));
     try {
       await client.workflow.start<typeof credential>(CREDENTIAL_WORKFLOW_TYPE, {
-        workflowId: credentialWorkflowId(input.credentialNumber),
+        ...startOptions(input, now()),
         taskQueue,
-        args: [input],
         // A credential number is enrolled once, ever: a closed (lapsed) workflow is not restarted.
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        staticSummary: `Credential ${input.credentialNumber} (${input.policyId})`,
       });
       return { outcome: 'started' };
     } catch (err) {

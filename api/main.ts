@@ -3,16 +3,19 @@ import { loadConfig, requireDatabaseUrl } from '../config';
 import { temporalTarget } from '../config/temporal';
 import { createDb } from '../db/client';
 import { createRepository } from '../db/repository';
+import { createSqlPool } from '../db/sql-pool';
 import { requestIdClientInterceptor } from '../observability/client-interceptor';
 import { createLogger } from '../observability/logger';
 import { startMetricsServer } from '../observability/metrics-server';
+import { dbStatementsCounter } from '../observability/projection-metrics';
 import { createApp } from './app';
 import { createApiMetrics } from './metrics';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ level: config.LOG_LEVEL, service: 'api' });
-  const db = createDb(requireDatabaseUrl(config));
+  const url = requireDatabaseUrl(config);
+  const db = createDb(url);
   const temporal = temporalTarget();
   const connection = await Connection.connect(temporal.connectionOptions);
   const client = new Client({
@@ -21,8 +24,11 @@ async function main(): Promise<void> {
     // Starts, signals and updates carry the HTTP request id (memo and header).
     interceptors: { workflow: [requestIdClientInterceptor()] },
   });
-  const repository = createRepository(db);
   const metrics = createApiMetrics({ processMetrics: true });
+  const statements = dbStatementsCounter(metrics.registry);
+  const repository = createRepository(db, {
+    pool: createSqlPool(url, { onStatement: () => statements.inc({ component: 'api' }) }),
+  });
   const metricsServer = await startMetricsServer({
     registry: metrics.registry,
     port: config.API_METRICS_PORT,

@@ -5,22 +5,10 @@ import type { CalendarDate, CycleDates } from '../rules/types';
 // PostgreSQL DATE columns arrive as JS Dates at UTC midnight; convert at the boundary only.
 export const toDbDate = (d: CalendarDate): Date => new Date(`${d}T00:00:00.000Z`);
 export const fromDbDate = (d: Date): CalendarDate => d.toISOString().slice(0, 10);
-export const toDbDateOrNull = (d: CalendarDate | null): Date | null => (d ? toDbDate(d) : null);
 
 /** The calendar day of an instant in the credential policy's time zone (events carry epoch ms). */
 export const policyDay = (at: number, policyId: string): CalendarDate =>
   dateAt(at, getPolicy(policyId).timeZone);
-
-/** A cycle's dates as the credential row's columns. */
-export function cycleColumns(dates: CycleDates) {
-  return {
-    cycleStart: toDbDate(dates.start),
-    expiresOn: toDbDate(dates.expiration),
-    lateWindowEndsOn: toDbDate(dates.lateWindowEnd),
-    courseCutoff: toDbDate(dates.courseCutoff),
-    lapsesOn: toDbDate(dates.lapseDate),
-  };
-}
 
 export function cycleDatesOf(row: {
   cycleStart: Date;

@@ -1,26 +1,52 @@
 import { createApiKey, findApiKey } from './api-keys';
-import type { Db } from './client';
+import { connectionStringOf, type Db } from './client';
+import { findCredentialState, markWorkflowStatus } from './credential-state';
 import { history, recordRejectedCommand } from './history';
 import { findHolder, saveHolder } from './holders';
+import { addPolicyVersion, allPolicyVersions, policyVersions } from './policy-versions';
 import { projectEvent } from './projection';
 import { findCredential, findRecords, listCredentials } from './queries';
+import { recordEvents } from './record-events';
 import { recordReminder } from './reminders';
+import { reportOutcome, reportOutcomesFor } from './report-outcomes';
+import { createSqlPool, type SqlPool } from './sql-pool';
 import type { Repository } from './types';
 
-/** The Prisma implementation of the data layer's interface (./types.ts). */
-export function createRepository(db: Db): Repository {
+export interface RepositoryOptions {
+  /**
+   * The node-postgres pool of the hot paths (projection, reads without the workflow); the repository
+   * owns it and ends it on close. Default: a pool on the Prisma client's database.
+   */
+  readonly pool?: SqlPool;
+}
+
+/** The data layer's interface (./types.ts): Prisma for the cold paths, node-postgres for the hot ones. */
+export function createRepository(
+  db: Db,
+  { pool = createSqlPool(connectionStringOf(db)) }: RepositoryOptions = {},
+): Repository {
   return {
     saveHolder: (number, holder) => saveHolder(db, number, holder),
     findHolder: (number) => findHolder(db, number),
-    recordEvent: (event) => projectEvent(db, event),
+    recordEvents: (batch) => recordEvents(pool, batch),
+    recordEvent: (event) => projectEvent(db, pool, event),
     recordReminder: (request, at, channels) => recordReminder(db, request, at, channels),
     recordRejectedCommand: (entry) => recordRejectedCommand(db, entry),
     findCredential: (number) => findCredential(db, number),
     findRecords: (number) => findRecords(db, number),
     history: (number) => history(db, number),
     listCredentials: (filter) => listCredentials(db, filter),
+    findCredentialState: (number) => findCredentialState(pool, number),
+    markWorkflowStatus: (number, status) => markWorkflowStatus(pool, number, status),
+    reportOutcome: (number, kind, source, id) => reportOutcome(pool, number, kind, source, id),
+    reportOutcomesFor: (actorId, afterSeq, limit) => reportOutcomesFor(pool, actorId, afterSeq, limit),
+    policyVersions: (policyId) => policyVersions(pool, policyId),
+    allPolicyVersions: () => allPolicyVersions(pool),
+    addPolicyVersion: (policy, createdBy) => addPolicyVersion(pool, policy, createdBy),
     createApiKey: (role, label) => createApiKey(db, role, label),
     findApiKey: (token) => findApiKey(db, token),
-    close: () => db.$disconnect(),
+    close: async () => {
+      await Promise.all([db.$disconnect(), pool.end()]);
+    },
   };
 }

@@ -1,6 +1,10 @@
-import type { CalendarDate, Cents, CeuHundredths, FeeLine, ReminderChannel } from '../rules/types';
-import type { Actor, AuditStateName, Phase } from '../workflows/contract';
-import type { CredentialEvent, ReminderRequest } from '../workflows/events';
+import type { CalendarDate, Cents, CeuHundredths, FeeLine, Policy, ReminderChannel } from '../rules/types';
+import type { Actor, AuditStateName, CycleSnapshot, Phase } from '../workflows/contract';
+import type { CredentialEvent, EventBatch, ReminderRequest } from '../workflows/events';
+import type { ProjectionReport } from './record-events';
+
+export type { ProjectionReport };
+export type { ParkedEvent } from './dead-letters';
 
 // The data layer's interface, implemented with Prisma in ./repository.ts. The API reads through it;
 // activities write through it. Rows come back as plain objects with calendar dates as strings.
@@ -110,6 +114,55 @@ export interface Page<T> {
 
 export type ApiRole = 'service' | 'portal' | 'ops';
 
+/** How a credential's workflow stands: closed normally (lapsed, revoked) is completed. */
+export type WorkflowStatus =
+  | 'running'
+  | 'completed'
+  | 'continued'
+  | 'terminated'
+  | 'failed'
+  | 'cancelled'
+  | 'timed_out';
+
+/** The credential as its latest batch of events left it, without asking the workflow. */
+export interface CredentialState {
+  readonly number: string;
+  readonly policyId: string;
+  readonly policyVersion: number;
+  readonly cycle: number;
+  readonly phase: Phase;
+  readonly workflowStatus: WorkflowStatus;
+  /** The run's state after its latest batch (null before the versioned engine recorded one). */
+  readonly snapshot: CycleSnapshot | null;
+  readonly updatedAt: string;
+}
+
+export type ReportKind = 'ceu' | 'cpr_aed';
+
+/** What became of a reported course (`ceu`, source = provider) or CPR/AED certification (`cpr_aed`). */
+export interface ReportOutcomeRecord {
+  readonly credentialNumber: string;
+  readonly kind: ReportKind;
+  readonly source: string;
+  /** The completion id or certification id. */
+  readonly externalId: string;
+  readonly outcome: 'counted' | 'not_counted' | 'refused';
+  /** The ExclusionReason (not_counted) or the first RejectionCode (refused). */
+  readonly reasonCode: string | null;
+  readonly message: string | null;
+  readonly reportedBy: Actor;
+  readonly eventKey: string;
+  /** Bumped on every change: a reporter's cursor (decimal string: it is a bigint). */
+  readonly seq: string;
+  readonly updatedAt: string;
+}
+
+export interface ReportOutcomePage {
+  readonly items: readonly ReportOutcomeRecord[];
+  /** The seq to pass as `afterSeq` for the next page; null when this page was the last. */
+  readonly nextCursor: string | null;
+}
+
 export interface ApiKeyRecord {
   readonly id: string;
   readonly role: ApiRole;
@@ -120,8 +173,13 @@ export interface Repository {
   /** Enrolment: stores the holder's personal data (the only place it lives); the first one stays. */
   saveHolder(credentialNumber: string, holder: Holder): Promise<void>;
   findHolder(credentialNumber: string): Promise<Holder | null>;
-  /** Projects one workflow event; a repeat with the same key changes nothing. */
-  recordEvent(event: CredentialEvent): Promise<void>;
+  /**
+   * Projects the events of one workflow task in order (idempotent on each key) and stores the batch's
+   * snapshot; events that can never be written are parked, an outage throws.
+   */
+  recordEvents(batch: EventBatch): Promise<ProjectionReport>;
+  /** One event of the first release (workflows/v1): recordEvents plus the legacy ceus_earned refresh. */
+  recordEvent(event: CredentialEvent): Promise<ProjectionReport>;
   /**
    * Records a reminder and queues its delivery on each channel (one transaction); returns false
    * when the key was already recorded.
@@ -145,6 +203,24 @@ export interface Repository {
   findRecords(number: string): Promise<CredentialRecords | null>;
   history(number: string): Promise<readonly HistoryEntry[]>;
   listCredentials(filter: ListFilter): Promise<Page<CredentialSummary>>;
+  findCredentialState(number: string): Promise<CredentialState | null>;
+  /** A reconciler's finding on how the workflow closed; false when the credential is unknown. */
+  markWorkflowStatus(number: string, status: WorkflowStatus): Promise<boolean>;
+
+  reportOutcome(
+    credentialNumber: string,
+    kind: ReportKind,
+    source: string,
+    externalId: string,
+  ): Promise<ReportOutcomeRecord | null>;
+  /** A reporter's outcomes changed after `afterSeq` ("0": from the start), oldest change first. */
+  reportOutcomesFor(reportedById: string, afterSeq: string, limit: number): Promise<ReportOutcomePage>;
+
+  /** A policy's versions, ordered by version. */
+  policyVersions(policyId: string): Promise<Policy[]>;
+  allPolicyVersions(): Promise<Policy[]>;
+  /** Stores a new version; PolicyVersionExistsError (db/policy-versions.ts) when it exists. */
+  addPolicyVersion(policy: Policy, createdBy: string): Promise<Policy>;
 
   createApiKey(role: ApiRole, label: string): Promise<{ id: string; token: string }>;
   /** Finds an active key by the bearer token presented (compared by hash). */

@@ -49,7 +49,7 @@ export const remindersCounter = (registry: Registry) =>
 export const eventsCounter = (registry: Registry) =>
   new Counter<'type'>({
     name: 'domain_events_recorded_total',
-    help: 'Domain events projected into PostgreSQL by the recordEvent activity, by type.',
+    help: 'Domain events projected into PostgreSQL by the recordEvents (and v1 recordEvent) activity, by type; counted by the call that wrote them.',
     labelNames: ['type'],
     registers: [registry],
   });

@@ -1,8 +1,10 @@
 import { Context } from '@temporalio/activity';
 import type { Registry } from 'prom-client';
+import type { ProjectionObserver } from '../activities';
 import type { CredentialActivities } from '../activities/types';
 import type { CredentialEvent } from '../workflows/events';
 import { applicationsCounter, auditsCounter, eventsCounter, remindersCounter } from './business-counters';
+import { dbStatementsCounter, parkedEventsCounter } from './projection-metrics';
 
 export type WorkerBusinessMetrics = ReturnType<typeof createWorkerBusinessMetrics>;
 
@@ -13,6 +15,8 @@ export function createWorkerBusinessMetrics(registry: Registry) {
     audits: auditsCounter(registry),
     reminders: remindersCounter(registry),
     events: eventsCounter(registry),
+    parked: parkedEventsCounter(registry),
+    dbStatements: dbStatementsCounter(registry),
   };
 }
 
@@ -28,28 +32,54 @@ function count(metrics: WorkerBusinessMetrics, event: CredentialEvent): void {
     case 'audit_decided':
       metrics.audits.inc({ event: event.outcome });
       break;
+    case 'reminder_due':
+      metrics.reminders.inc({ kind: event.reminder.kind });
+      break;
     default:
       break;
   }
 }
 
 /**
- * Wraps the activities: counts each fact after it is recorded and logs it (debug) through the
- * activity logger (which carries workflowId and the API's requestId). Counting is at least once: an activity
- * retried after a successful write that timed out counts twice (rare; the database is exact).
+ * Counts each fact the projection wrote and logs it (debug) through the activity logger (which carries
+ * workflowId and the API's requestId); a parked event increments projection_events_parked_total and
+ * logs one error line with IDs only. A fact is counted by the call that wrote it, so a retried
+ * activity does not count it twice.
  */
+export function projectionObserver(metrics: WorkerBusinessMetrics): ProjectionObserver {
+  return {
+    recorded(event) {
+      count(metrics, event);
+      // Debug: one line per recorded fact is a firehose at info; the metrics count them.
+      Context.current().log.debug('domain event recorded', { eventType: event.type, cycle: event.cycle });
+    },
+    parked(event) {
+      const ids = {
+        credentialNumber: event.credentialNumber,
+        eventKey: event.key,
+        eventType: event.type,
+        sqlState: event.code,
+      };
+      if (!event.firstTime) {
+        Context.current().log.warn('domain event parked again', ids);
+        return;
+      }
+      metrics.parked.inc({ type: event.type });
+      Context.current().log.error(
+        'domain event parked: it can never be written (see npm run dead-letters)',
+        ids,
+      );
+    },
+  };
+}
+
+/** Wraps the v1 reminder activity: counts each reminder recorded (at least once). */
 export function instrumentActivities(
   activities: CredentialActivities,
   metrics: WorkerBusinessMetrics,
 ): CredentialActivities {
   return {
     ...activities,
-    async recordEvent(event) {
-      await activities.recordEvent(event);
-      count(metrics, event);
-      // Debug: one line per recorded fact is a firehose at info; the metrics above count them.
-      Context.current().log.debug('domain event recorded', { eventType: event.type, cycle: event.cycle });
-    },
     async sendReminder(request) {
       await activities.sendReminder(request);
       metrics.reminders.inc({ kind: request.reminder.kind });

@@ -39,6 +39,13 @@ export const interceptors: WorkflowInterceptorsFactory = () => {
         scheduleActivity(input, next) {
           return next(latest ? { ...input, headers: { ...input.headers, [REQUEST_ID_KEY]: latest } } : input);
         },
+        scheduleLocalActivity(input, next) {
+          return next(latest ? { ...input, headers: { ...input.headers, [REQUEST_ID_KEY]: latest } } : input);
+        },
+        // Events not yet recorded travel with continue-as-new: so does the request that led to them.
+        continueAsNew(input, next) {
+          return next(latest ? { ...input, headers: { ...input.headers, [REQUEST_ID_KEY]: latest } } : input);
+        },
         getLogAttributes(input, next) {
           const requestId = latest ? defaultPayloadConverter.fromPayload<string>(latest) : undefined;
           return next(requestId ? { ...input, [REQUEST_ID_KEY]: requestId } : input);

@@ -211,8 +211,24 @@ function instantOfWallClock(wallMs: number, timeZone: string): number {
   return wallMs - offsetBefore;
 }
 
+// Instants of (day, time, zone) are asked for again and again (every reminder and boundary of every
+// cycle, at every wake-up) and each costs several Intl calls: remembered, exactly (a pure function of
+// its key, so sharing it between workflows is deterministic), and bounded.
+const instants = new Map<string, number>();
+const MAX_REMEMBERED_INSTANTS = 100_000;
+
 /** The instant (epoch ms) at local time `HH:MM` on day `d` in `timeZone`. */
 export function instantAt(d: CalendarDate, timeOfDay: string, timeZone: string): number {
+  const key = `${d}|${timeOfDay}|${timeZone}`;
+  const known = instants.get(key);
+  if (known !== undefined) return known;
+  const instant = computeInstantAt(d, timeOfDay, timeZone);
+  if (instants.size >= MAX_REMEMBERED_INSTANTS) instants.clear();
+  instants.set(key, instant);
+  return instant;
+}
+
+function computeInstantAt(d: CalendarDate, timeOfDay: string, timeZone: string): number {
   const match = TIME_PATTERN.exec(timeOfDay);
   if (!match)
     throw new RangeError(

@@ -35,17 +35,25 @@ function requireUnits(units: CeuHundredths, key: string): CeuHundredths {
   return units;
 }
 
-/** Integer sum of CEU amounts or of items carrying `units`. */
-/** Key of a provider's completion, as balances, consumed lists and idempotency use it. */
+/**
+ * Key of a provider's completion, as balances, consumed lists and idempotency use it: the provider
+ * with `%` and `:` escaped, a colon, the completion id. Unambiguous ("acme:2026" + "A-1" differs
+ * from "acme" + "2026:A-1"), and the same as the first release's keys for every provider without
+ * those characters, so recorded keys stay valid.
+ */
 export function completionKey(c: { readonly provider: string; readonly completionId: string }): string {
-  return `${c.provider}:${c.completionId}`;
+  return `${c.provider.replaceAll('%', '%25').replaceAll(':', '%3A')}:${c.completionId}`;
 }
+
+/** Provider names the service itself uses for completions it creates; a provider may not report as one. */
+export const RESERVED_PROVIDERS: readonly string[] = ['petition', 'import', 'carry-over'];
 
 /** Key of the units an approved petition grants. */
 export function grantKey(petitionId: string): string {
   return `petition:${petitionId}`;
 }
 
+/** Integer sum of CEU amounts or of items carrying `units`. */
 export function sumCeus(
   list: readonly CeuHundredths[] | readonly { readonly units: CeuHundredths }[],
 ): CeuHundredths {
@@ -116,10 +124,51 @@ function candidates(completions: readonly CeuCompletion[], grants: readonly Peti
 }
 
 /**
+ * The post-E courses a late renewal relies on (spec, readings at the seams): as few CEUs as possible,
+ * i.e. the set whose total is the smallest that covers `needed`; among sets with that total, the one
+ * whose courses come earliest (compared course by course in completion order). The rest stay for the
+ * next cycle, whose dates contain them. When even all of them fall short, all count (the balance then
+ * shows how close the holder is). `courses` are in completion order.
+ */
+export function lateCoursesToCount(
+  courses: readonly CountedCourse[],
+  needed: CeuHundredths,
+): CountedCourse[] {
+  if (needed <= 0 || courses.length === 0) return [];
+  if (sumCeus(courses) <= needed) return [...courses];
+  // Subset sums below `needed`, each with its earliest set of course indices (ascending): a sum
+  // reached again by a set that is not earlier keeps the first. Sums at or above `needed` are final.
+  const best = new Map<number, number[]>([[0, []]]);
+  courses.forEach((course, index) => {
+    for (const [sum, set] of [...best.entries()].filter(([total]) => total < needed)) {
+      const total = sum + course.units;
+      const candidate = [...set, index];
+      const known = best.get(total);
+      if (!known || isEarlier(candidate, known)) best.set(total, candidate);
+    }
+  });
+  const covering = [...best.keys()].filter((total) => total >= needed).sort((a, b) => a - b)[0];
+  return (covering === undefined ? [] : (best.get(covering) ?? [])).map((index) => courses[index]!);
+}
+
+/** Lexicographic order of ascending index lists: the set with the earlier course first wins. */
+function isEarlier(a: readonly number[], b: readonly number[]): boolean {
+  for (let i = 0; i < Math.min(a.length, b.length); i += 1) {
+    if (a[i] !== b[i]) return (a[i] ?? 0) < (b[i] ?? 0);
+  }
+  return a.length < b.length;
+}
+
+/** Course CEUs beyond the requirement: what a policy with carry-over moves into the next cycle. */
+export function surplusUnits(balance: CeuBalance): CeuHundredths {
+  return Math.max(0, balance.fromCourses - balance.requiredFromCourses);
+}
+
+/**
  * The CEUs that count for the cycle `dates` on day `asOf`.
  * In-cycle courses (start..E) count. On a late application (asOf after E), courses completed
- * after E up to the course cutoff are added only as far as needed, earliest first; the rest are
- * left for the next cycle, whose dates contain them. CPR/AED counts once, as its own part.
+ * after E up to the course cutoff are added only as far as needed (lateCoursesToCount); the rest are
+ * left for the next cycle. CPR/AED counts once, as its own part.
  */
 export function ceuBalance(input: CeuBalanceInput): CeuBalance {
   const { dates, policy, asOf } = input;
@@ -144,16 +193,14 @@ export function ceuBalance(input: CeuBalanceInput): CeuBalance {
 
   const cprUnits = policy.cprAed?.units ?? 0;
   const requiredFromCourses = Math.max(0, policy.requiredCeus - cprUnits);
-  const counted = [...inCycle];
-  let fromCourses = sumCeus(inCycle);
-  for (const course of postExpiration.sort(byCompletionThenKey)) {
-    if (fromCourses < requiredFromCourses) {
-      counted.push(course);
-      fromCourses += course.units;
-    } else {
-      exclude(course, 'after_cycle');
-    }
-  }
+  const inCycleUnits = sumCeus(inCycle);
+  const late = lateCoursesToCount(
+    postExpiration.sort(byCompletionThenKey),
+    requiredFromCourses - inCycleUnits,
+  );
+  const counted = [...inCycle, ...late];
+  const fromCourses = inCycleUnits + sumCeus(late);
+  for (const course of postExpiration) if (!late.includes(course)) exclude(course, 'after_cycle');
 
   const cprAed = countingCprAed(policy, input.cprAed, asOf);
   const fromCprAed = cprAed ? cprUnits : 0;

@@ -1,5 +1,5 @@
 import { addDays, addPeriod, compareDates, endOfDay, parseCalendarDate, startOfDay } from './calendar';
-import type { CalendarDate, CycleDates, Policy, Window } from './types';
+import type { CalendarDate, CycleDates, Phase, Policy, Window } from './types';
 
 /** The instants (epoch ms) a cycle's workflow sleeps until. */
 export interface CycleBoundaries {
@@ -50,6 +50,32 @@ export function windowOn(dates: CycleDates, day: CalendarDate): Window {
   if (compareDates(day, dates.expiration) <= 0) return 'in_cycle';
   if (compareDates(day, dates.lateWindowEnd) <= 0) return 'late';
   return 'reinstatement';
+}
+
+export interface PhaseFacts {
+  /** Closed for good (the run has ended), else null. */
+  readonly closed: 'Lapsed' | 'Revoked' | null;
+  /** An application received before the lapse date and not denied: it holds the lapse. */
+  readonly applicationLive: boolean;
+}
+
+/**
+ * What a credential is on `today`: the phase follows the dates ("expired" is shown honestly during
+ * the late and reinstatement windows), except that an application received before the lapse date
+ * keeps it in reinstatement until it is decided. The workflow and the API's reads both use this.
+ */
+export function phaseOn(dates: CycleDates, today: CalendarDate, facts: PhaseFacts): Phase {
+  if (facts.closed) return facts.closed;
+  switch (windowOn(dates, today)) {
+    case 'in_cycle':
+      return 'Active';
+    case 'late':
+      return 'ExpiredLate';
+    case 'reinstatement':
+      return 'ExpiredReinstatement';
+    case 'lapsed':
+      return facts.applicationLive ? 'ExpiredReinstatement' : 'Lapsed';
+  }
 }
 
 /** Last day of the window `day` falls in, or null once lapsed (no last day). */

@@ -11,3 +11,6 @@ export * from './reminders';
 export * from './audit';
 export * from './describe';
 export * from './petitions';
+export * from './policy-versions';
+export * from './reports';
+export * from './receipt';

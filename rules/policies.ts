@@ -1,12 +1,20 @@
 import type { Policy } from './types';
 
 /**
- * Certifying bodies' rules as data. Only this file names a body; everything else reads a Policy.
+ * The first version of each certifying body's rules: the seeds of the `policy_versions` table and
+ * the rules of every run started before policies were versioned (workflows/v1 reads them on replay).
+ * Frozen: never edit a seed. A body's rules change by adding a version (POST /policies/:id/versions),
+ * which is data, not code. Only this file names a body; everything else reads a Policy.
  */
+
+/** The day the seeds are in force from: before any credential this service runs. */
+const SEEDED_FROM = '2000-01-01';
 
 /** NASM Certified Personal Trainer: the body's public recertification page plus the spec's readings. */
 export const NASM_CPT: Policy = {
   id: 'nasm-cpt',
+  version: 1,
+  effectiveFrom: SEEDED_FROM,
   name: 'NASM Certified Personal Trainer',
   timeZone: 'America/Phoenix',
   cycleLength: { years: 2 },
@@ -42,6 +50,8 @@ export const NASM_CPT: Policy = {
  */
 export const ACE_CPT: Policy = {
   id: 'ace-cpt',
+  version: 1,
+  effectiveFrom: SEEDED_FROM,
   name: 'ACE Certified Personal Trainer',
   timeZone: 'America/Los_Angeles',
   cycleLength: { years: 2 },

@@ -55,6 +55,21 @@ export function auditReminders(
   auditId: string,
 ): AuditSchedule {
   const deadlineOn = addDays(selectedOn, policy.auditDocumentDays);
+  return {
+    deadlineOn,
+    deadlineAt: endOfDay(deadlineOn, policy.timeZone),
+    reminders: auditDeadlineReminders(selectedOn, deadlineOn, policy, cycleStart, auditId),
+  };
+}
+
+/** The reminders before an audit's documents deadline, from the policy's schedule. */
+export function auditDeadlineReminders(
+  selectedOn: CalendarDate,
+  deadlineOn: CalendarDate,
+  policy: Policy,
+  cycleStart: CalendarDate,
+  auditId: string,
+): ReminderMoment[] {
   const reminders = new Map<string, ReminderMoment>();
   for (const n of policy.reminders.daysBeforeAuditDeadline) {
     const on = addDays(deadlineOn, -n);
@@ -64,9 +79,5 @@ export function auditReminders(
     const key = `${cycleStart}:audit_deadline:${n}:${auditId}`;
     reminders.set(key, moment(policy, key, 'audit_deadline', n, on));
   }
-  return {
-    deadlineOn,
-    deadlineAt: endOfDay(deadlineOn, policy.timeZone),
-    reminders: [...reminders.values()].sort(byInstantThenKey),
-  };
+  return [...reminders.values()].sort(byInstantThenKey);
 }

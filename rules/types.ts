@@ -22,6 +22,10 @@ export interface CalendarPeriod {
 export interface Policy {
   /** Stable id stored with every credential, e.g. `nasm-cpt`. */
   readonly id: string;
+  /** 1, 2, ...: a body's rules change by adding a version, never by editing one. */
+  readonly version: number;
+  /** First day this version is in force, in its time zone; a new version is never retroactive. */
+  readonly effectiveFrom: CalendarDate;
   readonly name: string;
   /** IANA zone: a date's deadline is the end of that day here. */
   readonly timeZone: string;
@@ -52,7 +56,10 @@ export interface Policy {
   readonly auditRateBasisPoints: number;
   /** Days from the audit selection date the holder has to submit documents. */
   readonly auditDocumentDays: number;
-  /** Whether surplus CEUs carry into the next cycle (NASM: no). */
+  /**
+   * Whether course CEUs beyond the requirement carry into the next cycle when a cycle renews
+   * (NASM: no). The surplus counts in the next cycle as one completion dated on its first day.
+   */
   readonly carryOverSurplus: boolean;
   readonly reminders: {
     /** Local time of day reminders are sent, `HH:MM`. */
@@ -83,6 +90,9 @@ export interface CycleDates {
 
 /** Where a day falls in a cycle's timeline. */
 export type Window = 'in_cycle' | 'late' | 'reinstatement' | 'lapsed';
+
+/** What a credential is on a day (search attribute values, the query's phase, the database's). */
+export type Phase = 'Active' | 'ExpiredLate' | 'ExpiredReinstatement' | 'Lapsed' | 'Revoked';
 
 export type FeeCode = 'renewal' | 'late' | 'reinstatement' | 'petition';
 
@@ -142,6 +152,12 @@ export type ExclusionReason =
   | 'after_course_cutoff'
   | 'consumed';
 
+/** Why a recorded CPR/AED certification does not count today. */
+export type CprAedExclusion = 'cpr_aed_expired' | 'cpr_aed_not_hands_on' | 'cpr_aed_not_yet_valid';
+
+/** Why a reported fact does not count (a course, or a CPR/AED certification). */
+export type NotCountedReason = ExclusionReason | CprAedExclusion;
+
 export interface CountedCourse {
   /** `provider:completionId` or `petition:<petitionId>`. */
   readonly key: string;
@@ -181,6 +197,7 @@ export type RejectionCode =
   | 'underpaid'
   | 'closed'
   | 'renewal_in_progress'
+  | 'upgrade_in_progress'
   // Commands other than the application (petitions, audit, revocation).
   | 'invalid_request'
   | 'course_outside_cycle'
@@ -192,7 +209,12 @@ export type RejectionCode =
   | 'no_audit_pending'
   | 'audit_not_under_review'
   | 'documents_required'
-  | 'audit_deadline_passed';
+  | 'audit_deadline_passed'
+  // Reports of facts (CEU completions, CPR/AED certifications) and message checks.
+  | 'dated_in_future'
+  | 'conflicting_correction'
+  | 'too_many_reports'
+  | 'invalid_message';
 
 export interface Rejection {
   readonly code: RejectionCode;

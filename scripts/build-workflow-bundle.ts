@@ -1,16 +1,13 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { WORKFLOW_INTERCEPTOR_MODULES } from '../observability/workflow-interceptor-modules';
+import { WORKFLOW_BUNDLE_OPTIONS } from '../worker/bundle-options';
 import { projectRoot } from './lib/paths';
 
 // Production workers load a prebuilt bundle (WORKFLOW_BUNDLE_PATH) instead of bundling at start,
 // so every replica runs byte-identical workflow code.
 async function main(): Promise<void> {
-  const { code } = await bundleWorkflowCode({
-    workflowsPath: path.join(projectRoot, 'workflows'),
-    workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES,
-  });
+  const { code } = await bundleWorkflowCode(WORKFLOW_BUNDLE_OPTIONS);
   const out = path.join(projectRoot, 'dist', 'workflow-bundle.js');
   await mkdir(path.dirname(out), { recursive: true });
   await writeFile(out, code);

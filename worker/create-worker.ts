@@ -1,8 +1,12 @@
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
 import { requestIdActivityInterceptor } from '../observability/activity-interceptor';
-import { instrumentActivities, type WorkerBusinessMetrics } from '../observability/instrument-activities';
-import { WORKFLOW_INTERCEPTOR_MODULES } from '../observability/workflow-interceptor-modules';
+import {
+  instrumentActivities,
+  projectionObserver,
+  type WorkerBusinessMetrics,
+} from '../observability/instrument-activities';
+import { WORKFLOW_BUNDLE_OPTIONS } from './bundle-options';
 
 export interface WorkerDeps extends ActivityDeps {
   connection: NativeConnection;
@@ -22,7 +26,10 @@ export function createWorker({
   metrics,
   ...deps
 }: WorkerDeps) {
-  const activities = createActivities(deps);
+  const activities = createActivities({
+    ...deps,
+    ...(metrics && !deps.observer ? { observer: projectionObserver(metrics) } : {}),
+  });
   return Worker.create({
     connection,
     namespace,
@@ -32,8 +39,13 @@ export function createWorker({
     // bundle has the workflow interceptors built in (scripts/build-workflow-bundle.ts).
     interceptors: {
       activity: [requestIdActivityInterceptor],
-      ...(workflowBundle ? {} : { workflowModules: WORKFLOW_INTERCEPTOR_MODULES }),
+      ...(workflowBundle ? {} : { workflowModules: WORKFLOW_BUNDLE_OPTIONS.workflowInterceptorModules }),
     },
-    ...(workflowBundle ? { workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
+    ...(workflowBundle
+      ? { workflowBundle }
+      : {
+          workflowsPath: WORKFLOW_BUNDLE_OPTIONS.workflowsPath,
+          bundlerOptions: { preloadModules: WORKFLOW_BUNDLE_OPTIONS.preloadModules },
+        }),
   });
 }

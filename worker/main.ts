@@ -3,6 +3,7 @@ import { loadConfig, requireDatabaseUrl } from '../config';
 import { temporalTarget } from '../config/temporal';
 import { createDb } from '../db/client';
 import { createRepository } from '../db/repository';
+import { createSqlPool } from '../db/sql-pool';
 import { startReminderDelivery } from '../delivery';
 import { createWorker } from './create-worker';
 import { startWorkerObservability } from './observability';
@@ -12,8 +13,13 @@ async function main(): Promise<void> {
   const temporal = temporalTarget();
   // First: the Temporal Runtime (logger, core metrics) must be installed before any connection.
   const observability = await startWorkerObservability(config);
-  const db = createDb(requireDatabaseUrl(config));
-  const repository = createRepository(db);
+  const url = requireDatabaseUrl(config);
+  const db = createDb(url);
+  const repository = createRepository(db, {
+    pool: createSqlPool(url, {
+      onStatement: () => observability.metrics.dbStatements.inc({ component: 'worker' }),
+    }),
+  });
   const connection = await NativeConnection.connect(temporal.connectionOptions);
   observability.logger.info({ temporal: temporal.description }, 'connected to Temporal');
   const worker = await createWorker({

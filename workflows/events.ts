@@ -2,13 +2,17 @@ import type {
   CalendarDate,
   CeuBalance,
   CeuCompletion,
+  CeuHundredths,
   CprAedCertification,
   CycleDates,
+  NotCountedReason,
   FeeLine,
   FeeQuote,
+  Rejection,
+  ReminderChannel,
   ReminderMoment,
 } from '../rules/types';
-import type { Actor, AuditDocument, Phase, PetitionState } from './contract';
+import type { Actor, AuditDocument, CycleSnapshot, Phase, PetitionState } from './contract';
 
 /**
  * Domain events the workflow emits through the `recordEvent` activity. The database is a projection
@@ -23,7 +27,14 @@ interface EventBase {
   readonly at: number;
   readonly actor: Actor;
   readonly reason?: string | null;
+  /** CEUs earned after this event (today's balance), when it may have changed: the projection's ceus_earned. */
+  readonly ceusEarned?: CeuHundredths;
 }
+
+/** How a reported fact stood when it was recorded (a provider reads it back; see report_outcomes). */
+export type ReportStanding =
+  | { readonly counted: true }
+  | { readonly counted: false; readonly reason: NotCountedReason };
 
 export type CredentialEvent = EventBase &
   (
@@ -34,12 +45,28 @@ export type CredentialEvent = EventBase &
         readonly certifiedOn: CalendarDate;
         readonly dates: CycleDates;
         readonly phase: Phase;
+        /** The policy version the cycle runs under (absent before versioned policies: version 1). */
+        readonly policyVersion?: number;
       }
     | { readonly type: 'phase_changed'; readonly from: Phase; readonly to: Phase }
-    | { readonly type: 'ceu_completion_reported'; readonly completion: CeuCompletion }
-    | { readonly type: 'cpr_aed_reported'; readonly certification: CprAedCertification }
+    | {
+        readonly type: 'ceu_completion_reported';
+        readonly completion: CeuCompletion;
+        /** Recorded by the versioned engine: whether the course counts in today's balance. */
+        readonly standing?: ReportStanding;
+      }
+    | {
+        readonly type: 'cpr_aed_reported';
+        readonly certification: CprAedCertification;
+        readonly standing?: ReportStanding;
+      }
     | { readonly type: 'petition_filed'; readonly petition: PetitionState; readonly amountPaid: number }
-    | { readonly type: 'petition_decided'; readonly petition: PetitionState }
+    | {
+        readonly type: 'petition_decided';
+        readonly petition: PetitionState;
+        /** Approved for a course in a cycle that has already renewed: it counts nowhere. */
+        readonly note?: string | null;
+      }
     | {
         readonly type: 'application_received';
         readonly applicationId: string;
@@ -78,7 +105,57 @@ export type CredentialEvent = EventBase &
     | { readonly type: 'renewed'; readonly nextCycle: number; readonly nextDates: CycleDates }
     | { readonly type: 'revoked' }
     | { readonly type: 'lapsed' }
+    // From the versioned engine on:
+    | {
+        /** A signal the workflow refused (malformed, a correction, dated in the future, closed…). */
+        readonly type: 'command_refused';
+        /** The signal's name, e.g. reportCeuCompletion. */
+        readonly command: string;
+        readonly reasons: readonly Rejection[];
+        /** What was received, as bounded, well-formed text (it may be anything a client sent). */
+        readonly received: string;
+        /** For reports: the provider and its id, so the provider can read the outcome back. */
+        readonly report?: { readonly kind: 'ceu' | 'cpr_aed'; readonly source: string; readonly id: string };
+      }
+    | { readonly type: 'cancel_refused' }
+    | {
+        /** A reminder due now: the projection records it and queues it on each channel (the outbox). */
+        readonly type: 'reminder_due';
+        readonly reminder: ReminderMoment;
+        readonly channels: readonly ReminderChannel[];
+        /** Facts for the template: dates, amounts in cents, CEUs in hundredths. IDs and numbers only. */
+        readonly facts: Readonly<Record<string, string | number | null>>;
+      }
+    | {
+        readonly type: 'policy_version_received';
+        readonly policyId: string;
+        readonly version: number;
+        readonly effectiveFrom: CalendarDate;
+      }
+    | {
+        /** The run continued as new in the middle of its cycle (upgrade, history size). */
+        readonly type: 'continued_as_new';
+        readonly why: 'requested' | 'history_size' | 'suggested_by_server';
+        readonly historyLength: number;
+      }
   );
+
+/** One call of the projection: the events of one workflow task, in order, and the state after them. */
+export interface EventBatch {
+  readonly credentialNumber: string;
+  readonly cycle: number;
+  readonly events: readonly CredentialEvent[];
+  /** The run's state after these events, for reads that do not ask the workflow. */
+  readonly snapshot?: CycleSnapshot;
+  /** Today's phase after these events (the projection's phase column follows it). */
+  readonly phase?: Phase;
+}
+
+/** What the projection did with a batch: events it could never write are parked (dead letters). */
+export interface BatchResult {
+  readonly recorded: number;
+  readonly parked: readonly string[];
+}
 
 export type CredentialEventType = CredentialEvent['type'];
 

@@ -5,7 +5,13 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
 export const CredentialPhase = defineSearchAttributeKey('CredentialPhase', SearchAttributeType.KEYWORD);
 export const ExpirationDate = defineSearchAttributeKey('ExpirationDate', SearchAttributeType.DATETIME);
 export const NextDeadline = defineSearchAttributeKey('NextDeadline', SearchAttributeType.DATETIME);
+/** Set by runs of the first release (workflows/v1) only: it cost one history event per report. */
 export const CeusEarned = defineSearchAttributeKey('CeusEarned', SearchAttributeType.DOUBLE);
+/**
+ * Whether the CEU requirement (courses and a CPR/AED valid then) is met for a renewal on the cycle's
+ * expiration date (after it: today): see workflows/view.ts requirementMet. Changes with the facts only.
+ */
+export const CeuRequirementMet = defineSearchAttributeKey('CeuRequirementMet', SearchAttributeType.BOOL);
 export const AuditState = defineSearchAttributeKey('AuditState', SearchAttributeType.KEYWORD);
 export const PolicyId = defineSearchAttributeKey('PolicyId', SearchAttributeType.KEYWORD);
 
@@ -15,6 +21,7 @@ export const ALL_SEARCH_ATTRIBUTES = [
   ExpirationDate,
   NextDeadline,
   CeusEarned,
+  CeuRequirementMet,
   AuditState,
   PolicyId,
 ];

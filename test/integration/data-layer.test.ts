@@ -2,7 +2,6 @@ import { createActivities } from '../../activities';
 import { createDb, type Db } from '../../db/client';
 import { encodeCursor, InvalidCursorError } from '../../db/cursor';
 import { hashToken } from '../../db/api-keys';
-import { MissingCredentialError } from '../../db/projection';
 import { createRepository } from '../../db/repository';
 import type { CredentialSummary, ListFilter, Repository } from '../../db/types';
 import { instantAt } from '../../rules/calendar';
@@ -431,15 +430,25 @@ describe('projection of each workflow event', () => {
     expect(await db.audit.count({ where: { credentialNumber: n } })).toBe(0);
   });
 
-  it('when an event arrives before its credential exists, then it fails retryably and leaves no trace', async () => {
+  it('when an event arrives before its credential exists, then it is parked and leaves no other trace', async () => {
+    // Events of a credential arrive in order, so a missing credential means its cycle_started was
+    // parked: this event can never be written either until ops replay both (npm run dead-letters).
     const early: CredentialEvent = {
       ...envelope('DL-404', 'phase', '2026-01-01'),
       type: 'phase_changed',
       from: 'Active',
       to: 'ExpiredLate',
     };
-    await expect(repository.recordEvent(early)).rejects.toBeInstanceOf(MissingCredentialError);
+    const report = await repository.recordEvent(early);
+    expect(report.parked.map((p) => [p.key, p.code])).toEqual([[early.key, '23503']]);
     expect(await eventRows('DL-404')).toHaveLength(0);
+    expect(await db.credential.count({ where: { number: 'DL-404' } })).toBe(0);
+    expect(await db.deadLetterEvent.findUnique({ where: { eventKey: early.key } })).toMatchObject({
+      credentialNumber: 'DL-404',
+      eventType: 'phase_changed',
+      errorCode: '23503',
+      resolvedAt: null,
+    });
   });
 
   it('when the same event is recorded concurrently, then exactly one event row and one projection row exist', async () => {

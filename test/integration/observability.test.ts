@@ -221,7 +221,7 @@ describe('observability: request ids, logs without personal data, metrics of the
       const m = await text(workerMetricsUrl);
       return sample(m, 'applications_total{fee_tier="in_cycle",outcome="accepted"}') === 1 && m;
     });
-    expect(sample(metrics, 'domain_events_recorded_total{type="cycle_started"}')).toBe(1);
+    expect(sample(metrics, 'domain_events_recorded_total{type="cycle_started"}')).toBeGreaterThanOrEqual(1);
     expect(sample(metrics, 'ceu_completions_total{outcome="accepted"}')).toBeUndefined();
     // The Temporal core's own worker metrics, proxied into the same scrape.
     expect(metrics).toMatch(/^temporal_\w+/m);

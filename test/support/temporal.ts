@@ -1,9 +1,10 @@
 import { createServer, type AddressInfo } from 'node:net';
+import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { executable, temporalCliPath, temporalTestServerPath } from '../../scripts/lib/temporal-tools';
 import { registerSearchAttributes } from '../../scripts/lib/search-attributes';
-import { WORKFLOW_INTERCEPTOR_MODULES } from '../../observability/workflow-interceptor-modules';
+import { WORKFLOW_BUNDLE_OPTIONS } from '../../worker/bundle-options';
 import { ALL_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 
 /** The Java time-skipping test server, from .tools/venv (or the SDK's download where reachable). */
@@ -49,13 +50,60 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Bundled once per test file (bundling takes seconds), with the same interceptors as production. */
-export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
+/**
+ * Bundled once per test file (bundling takes seconds), with the same interceptors as production.
+ * `replace` swaps modules (absolute path → absolute path), e.g. to bundle edited rules for a replay test.
+ */
+export function bundleWorkflows(replace: Record<string, string> = {}): Promise<WorkflowBundleWithSourceMap> {
+  const aliases = Object.entries(replace);
   return bundleWorkflowCode({
-    workflowsPath: require.resolve('../../workflows'),
-    workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES,
+    ...WORKFLOW_BUNDLE_OPTIONS,
     logger: quietLogger,
+    ...(aliases.length > 0
+      ? {
+          webpackConfigHook: (config) => {
+            config.plugins = [
+              ...(config.plugins ?? []),
+              // Swaps a module imported by a relative path; the replacement resolves its own imports
+              // from where it lives, and may import the original.
+              {
+                apply(compiler: CompilerLike) {
+                  compiler.hooks.normalModuleFactory.tap('replace-modules', (nmf) => {
+                    nmf.hooks.beforeResolve.tap('replace-modules', (data) => {
+                      if (!data.request.startsWith('.')) return;
+                      const requested = path.resolve(data.context, data.request);
+                      const target = replace[`${requested}.ts`] ?? replace[requested];
+                      if (target && data.contextInfo.issuer !== target) data.request = target;
+                    });
+                  });
+                },
+              },
+            ];
+            return config;
+          },
+        }
+      : {}),
   });
+}
+
+interface CompilerLike {
+  hooks: {
+    normalModuleFactory: {
+      tap: (
+        name: string,
+        f: (nmf: {
+          hooks: {
+            beforeResolve: {
+              tap: (
+                name: string,
+                f: (data: { request: string; context: string; contextInfo: { issuer: string } }) => void,
+              ) => void;
+            };
+          };
+        }) => void,
+      ) => void;
+    };
+  };
 }
 
 const noop = () => undefined;

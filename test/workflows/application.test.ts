@@ -1,16 +1,21 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { addDays, addYears } from '../../rules';
-import { SYSTEM, decideAudit, submitAuditDocuments } from '../../workflows/contract';
-import { initialState } from '../../workflows/state';
-import { petitionFee } from '../../rules/fees';
-import * as transitions from '../../workflows/state';
-import * as validators from '../../workflows/validators';
+import { NASM_CPT } from '../../rules/policies';
+import { decideAudit, submitAuditDocuments } from '../../workflows/contract';
+import * as application from '../../workflows/cycle/application';
+import * as facts from '../../workflows/cycle/facts';
+import * as lifecycle from '../../workflows/cycle/lifecycle';
+import * as petitions from '../../workflows/cycle/petitions';
+import { createState } from '../../workflows/cycle/state';
+import * as validators from '../../workflows/cycle/validators';
+import { newCredentialInput } from '../../workflows/start';
 import { bundleWorkflows, startTimeSkippingServer } from '../support/temporal';
 import {
   HOLDER,
   MockActivities,
   OPS,
+  PROVIDER,
   apply,
   at,
   codesOf,
@@ -71,7 +76,7 @@ describe('application and command rejections through updates (time-skipping serv
       // Audit commands that do not fit the audit's state.
       expect(
         await codesOf(
-          handle.executeUpdate(decideAudit, { args: [{ outcome: 'passed', reason: '', decidedBy: OPS }] }),
+          handle.executeUpdate(decideAudit, { args: [{ outcome: 'passed', reason: 'ok', decidedBy: OPS }] }),
         ),
       ).toEqual(['audit_not_under_review']);
 
@@ -106,133 +111,68 @@ describe('application and command rejections through updates (time-skipping serv
       expect(reasons[1]?.message).toContain(addDays(E, 90));
       expect(
         await codesOf(
-          handle.executeUpdate(submitAuditDocuments, { args: [{ documents: [], submittedBy: HOLDER }] }),
+          handle.executeUpdate(submitAuditDocuments, {
+            args: [{ documents: [{ reference: 'r', description: 'd' }], submittedBy: HOLDER }],
+          }),
         ),
-      ).toEqual(['no_audit_pending', 'documents_required']);
+      ).toEqual(['no_audit_pending']);
     });
   });
 });
 
 describe('validators without a server (states no update can reach in a test)', () => {
   const now = Date.UTC(2026, 10, 21, 19);
-  const input = {
-    credentialNumber: 'CPT-V',
-    policyId: 'nasm-cpt',
-    certifiedOn: '2026-11-21',
-    cycle: 1,
-    cycleStart: '2026-11-21',
+  const day = '2026-11-21';
+  const input = newCredentialInput({ credentialNumber: 'CPT-V', certifiedOn: day, versions: [NASM_CPT] });
+  const received = (d: string, at = now) => ({ day: d, at });
+  const fresh = () => createState(input, NASM_CPT, [NASM_CPT], now);
+  const course = {
+    provider: 'a',
+    completionId: '1',
+    course: 'c',
+    units: 190,
+    completedOn: day,
+    approved: true,
+    reportedBy: PROVIDER,
   };
+  const cpr = {
+    certificationId: 'x',
+    issuedOn: day,
+    expiresOn: '2028-11-21',
+    handsOn: true,
+    reportedBy: PROVIDER,
+  };
+  const cmd = { amountPaid: 9900, paymentReference: 'p', submittedBy: HOLDER };
+
+  /** Requirement met and an application received with `draw` (0 selects, 9999 does not). */
+  function applied(draw: number) {
+    const state = fresh();
+    facts.reportCompletion(state, course, day, now);
+    facts.reportCprAed(state, cpr, day, now);
+    const evaluation = application.evaluate(state, cmd, day);
+    expect(evaluation.eligible).toBe(true);
+    application.receiveApplication(state, cmd, evaluation, day, draw, now);
+    return state;
+  }
 
   it('when the credential is closed, then every command is rejected with closed', () => {
-    const state = initialState(input, now);
-    transitions.revoke(state, { reason: 'fraud', revokedBy: SYSTEM }, '2026-11-21', now);
-    const application = transitions.evaluate(
-      state,
-      { amountPaid: 9900, paymentReference: 'p', submittedBy: HOLDER },
-      '2026-11-22',
-    );
-    expect(application.reasons.map((r) => r.code)).toContain('closed');
-    expect(validators.validateRevoke(state, { reason: 'again', revokedBy: OPS }).map((r) => r.code)).toEqual([
-      'closed',
-    ]);
-    expect(
-      validators
-        .validateFilePetition(
-          state,
-          {
-            course: 'c',
-            requestedUnits: 10,
-            completedOn: '2026-11-21',
-            paymentReference: 'x',
-            amountPaid: 2500,
-            filedBy: HOLDER,
-          },
-          '2026-11-22',
-        )
-        .map((r) => r.code),
-    ).toEqual(['closed']);
+    const state = fresh();
+    lifecycle.revoke(state, { reason: 'fraud', revokedBy: OPS }, day, now);
+    expect(application.evaluate(state, cmd, '2026-11-22').reasons.map((r) => r.code)).toContain('closed');
+    expect(validators.closedTo(state, received('2026-11-22')).map((r) => r.code)).toEqual(['closed']);
   });
 
-  it('when the application is approved and the run is about to continue as new, then every command is refused for a moment', () => {
-    const state = initialState(input, now);
-    transitions.reportCompletion(
-      state,
-      {
-        provider: 'a',
-        completionId: '1',
-        course: 'c',
-        units: 190,
-        completedOn: '2026-11-21',
-        approved: true,
-        reportedBy: SYSTEM,
-      },
-      now,
-    );
-    transitions.reportCprAed(
-      state,
-      {
-        certificationId: 'x',
-        issuedOn: '2026-11-21',
-        expiresOn: '2028-11-21',
-        handsOn: true,
-        reportedBy: SYSTEM,
-      },
-      now,
-    );
-    const cmd = { amountPaid: 9900, paymentReference: 'p', submittedBy: HOLDER };
-    transitions.receiveApplication(
-      state,
-      cmd,
-      transitions.evaluate(state, cmd, '2026-11-21'),
-      '2026-11-21',
-      now,
-    );
-    expect(validators.validateRevoke(state, { reason: 'fraud', revokedBy: OPS })).toEqual([]);
-    transitions.applyAuditDraw(state, 9_999, '2026-11-21', now);
+  it('when the application is approved and the run is about to continue as new, then every command (a second application too) is refused for a moment', () => {
+    const state = applied(9_999);
     expect(state.application?.status).toBe('approved');
-    // A revocation accepted now would be lost by continue-as-new: it is refused, and retried by the caller.
-    expect(validators.validateRevoke(state, { reason: 'fraud', revokedBy: OPS }).map((r) => r.code)).toEqual([
-      'renewal_in_progress',
-    ]);
+    // A command accepted now would be lost by continue-as-new: it is refused, and retried by the caller.
+    expect(validators.inTransition(state).map((r) => r.code)).toEqual(['renewal_in_progress']);
   });
 
   it('when a credential under audit is revoked, then its audit ends too, so no "waiting" list shows it', () => {
-    const state = initialState(input, now);
-    transitions.reportCompletion(
-      state,
-      {
-        provider: 'a',
-        completionId: '1',
-        course: 'c',
-        units: 190,
-        completedOn: '2026-11-21',
-        approved: true,
-        reportedBy: SYSTEM,
-      },
-      now,
-    );
-    transitions.reportCprAed(
-      state,
-      {
-        certificationId: 'x',
-        issuedOn: '2026-11-21',
-        expiresOn: '2028-11-21',
-        handsOn: true,
-        reportedBy: SYSTEM,
-      },
-      now,
-    );
-    const cmd = { amountPaid: 9900, paymentReference: 'p', submittedBy: HOLDER };
-    transitions.receiveApplication(
-      state,
-      cmd,
-      transitions.evaluate(state, cmd, '2026-11-21'),
-      '2026-11-21',
-      now,
-    );
-    transitions.applyAuditDraw(state, 0, '2026-11-21', now);
+    const state = applied(0);
     expect(state.audit?.state).toBe('AwaitingDocuments');
-    const events = transitions.revoke(state, { reason: 'fraud', revokedBy: OPS }, '2026-11-22', now);
+    const events = lifecycle.revoke(state, { reason: 'fraud', revokedBy: OPS }, '2026-11-22', now);
     expect(events.map((e) => e.type)).toEqual(['audit_decided', 'application_decided', 'revoked']);
     expect(state.audit).toMatchObject({ state: 'Failed', reason: 'Credential revoked: fraud' });
     expect(state.application?.status).toBe('denied');
@@ -240,69 +180,43 @@ describe('validators without a server (states no update can reach in a test)', (
   });
 
   it('when a cycle renews with a petition still pending, then the petition moves to the next cycle so ops can decide it', () => {
-    const state = initialState(input, now);
-    const { petition } = transitions.filePetition(
+    const state = fresh();
+    const { petition } = petitions.filePetition(
       state,
       {
         course: 'Kettlebells',
         requestedUnits: 40,
-        completedOn: '2026-11-21',
+        completedOn: day,
         paymentReference: 'pet-pay',
         amountPaid: 2500,
         filedBy: HOLDER,
       },
-      '2026-11-21',
+      day,
       now,
-      petitionFee(state.policy),
     );
-    const next = transitions.nextCycle(state, now);
-    expect(next.input.carried?.petitions).toEqual([
+    const next = lifecycle.nextCycle(state, now, []);
+    expect(next.carried?.petitions).toEqual([
       expect.objectContaining({ petitionId: petition.petitionId, status: 'pending' }),
     ]);
+    expect(next.carried?.previous?.paymentReferences).toEqual(['pet-pay']);
+    expect(next.carried?.pendingEvents?.map((e) => e.type)).toEqual(['renewed']);
   });
 
-  it('when documents arrive after the deadline instant but before the timer fired, then they are rejected with audit_deadline_passed', () => {
-    const state = initialState(input, now);
-    transitions.reportCompletion(
-      state,
-      {
-        provider: 'a',
-        completionId: '1',
-        course: 'c',
-        units: 190,
-        completedOn: '2026-11-21',
-        approved: true,
-        reportedBy: SYSTEM,
-      },
-      now,
-    );
-    transitions.reportCprAed(
-      state,
-      {
-        certificationId: 'x',
-        issuedOn: '2026-11-21',
-        expiresOn: '2028-11-21',
-        handsOn: true,
-        reportedBy: SYSTEM,
-      },
-      now,
-    );
-    const cmd = { amountPaid: 9900, paymentReference: 'p', submittedBy: HOLDER };
-    const evaluation = transitions.evaluate(state, cmd, '2026-11-21');
-    expect(evaluation.eligible).toBe(true);
-    transitions.receiveApplication(state, cmd, evaluation, '2026-11-21', now);
-    transitions.applyAuditDraw(state, 0, '2026-11-21', now);
+  it('when documents arrive after the deadline instant but before the audit failed, then they are rejected with audit_deadline_passed unless the API received them before it', () => {
+    const state = applied(0);
     const deadlineAt = state.audit?.deadlineAt ?? 0;
     const docs = { documents: [{ reference: 'r', description: 'd' }], submittedBy: HOLDER };
-    expect(validators.validateSubmitAuditDocuments(state, docs, deadlineAt - 1)).toEqual([]);
-    expect(validators.validateSubmitAuditDocuments(state, docs, deadlineAt).map((r) => r.code)).toEqual([
-      'audit_deadline_passed',
-    ]);
+    expect(validators.validateSubmitAuditDocuments(state, docs, received('x', deadlineAt - 1))).toEqual([]);
+    expect(
+      validators.validateSubmitAuditDocuments(state, docs, received('x', deadlineAt)).map((r) => r.code),
+    ).toEqual(['audit_deadline_passed']);
     // Validators never change the state.
     const snapshot = JSON.stringify(state);
-    validators.validateDecideAudit(state, { outcome: 'failed', reason: '', decidedBy: OPS });
+    validators.validateDecideAudit(state, { outcome: 'failed', reason: 'r', decidedBy: OPS });
     validators.validateDecidePetition(state, { petitionId: 'none', decision: 'approved', decidedBy: OPS });
+    validators.inTransition(state);
+    validators.closedTo(state, received('2027-01-01'));
     expect(JSON.stringify(state)).toBe(snapshot);
-    expect(addDays('2026-11-21', 30)).toBe(state.audit?.documentsDueOn);
+    expect(addDays(day, 30)).toBe(state.audit?.documentsDueOn);
   });
 });

@@ -2,6 +2,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { addDays, addYears, endOfDay, startOfDay } from '../../rules';
 import { decideAudit, submitAuditDocuments } from '../../workflows/contract';
+import { DEADLINE_GRACE_MS } from '../../workflows/cycle/application';
 import { bundleWorkflows, startTimeSkippingServer } from '../support/temporal';
 import {
   HOLDER,
@@ -59,7 +60,16 @@ describe('audits (time-skipping server)', () => {
       expect(await state(handle)).toMatchObject({ phase: 'ExpiredLate', application: { status: 'pending' } });
       await sleepUntil(env, endOfDay(dueOn, TZ) - MINUTE);
       expect((await state(handle)).auditState).toBe('AwaitingDocuments');
+      // Past the deadline: documents received now are refused; the audit fails one receipt grace
+      // later (documents the API received before the deadline may still be on their way).
       await sleepUntil(env, endOfDay(dueOn, TZ) + MINUTE);
+      expect((await state(handle)).auditState).toBe('AwaitingDocuments');
+      expect(
+        await codesOf(
+          handle.executeUpdate(submitAuditDocuments, { args: [{ documents, submittedBy: HOLDER }] }),
+        ),
+      ).toEqual(['audit_deadline_passed']);
+      await sleepUntil(env, endOfDay(dueOn, TZ) + DEADLINE_GRACE_MS + MINUTE);
       const failed = await state(handle);
       expect(failed.auditState).toBe('Failed');
       expect(failed.audit).toMatchObject({
@@ -117,14 +127,14 @@ describe('audits (time-skipping server)', () => {
       await sleepUntil(env, at(addDays(selectedOn, 29)));
       expect(
         await codesOf(
-          handle.executeUpdate(decideAudit, { args: [{ outcome: 'passed', reason: '', decidedBy: OPS }] }),
+          handle.executeUpdate(decideAudit, { args: [{ outcome: 'passed', reason: 'ok', decidedBy: OPS }] }),
         ),
       ).toEqual(['audit_not_under_review']);
       expect(
         await codesOf(
           handle.executeUpdate(submitAuditDocuments, { args: [{ documents: [], submittedBy: HOLDER }] }),
         ),
-      ).toEqual(['documents_required']);
+      ).toEqual(['invalid_message']);
       const audit = await handle.executeUpdate(submitAuditDocuments, {
         args: [{ documents, submittedBy: HOLDER }],
       });
@@ -136,7 +146,7 @@ describe('audits (time-skipping server)', () => {
         await codesOf(
           handle.executeUpdate(decideAudit, { args: [{ outcome: 'failed', reason: ' ', decidedBy: OPS }] }),
         ),
-      ).toEqual(['reason_required']);
+      ).toEqual(['invalid_message']);
       const passed = await handle.executeUpdate(decideAudit, {
         args: [{ outcome: 'passed', reason: 'Certificates verified', decidedBy: OPS }],
       });

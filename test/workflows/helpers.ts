@@ -5,11 +5,11 @@ import { Context } from '@temporalio/activity';
 import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { CredentialActivities } from '../../activities/types';
 import { addDays, dateAt, instantAt, type CalendarDate, type CeuCompletion } from '../../rules';
-import { NASM_CPT } from '../../rules/policies';
+import { getPolicy, NASM_CPT } from '../../rules/policies';
+import { newCredentialInput, startOptions } from '../../workflows/start';
 import { credential } from '../../workflows';
 import {
   COMMAND_REJECTED,
-  credentialWorkflowId,
   getState,
   reportCeuCompletion,
   reportCprAed,
@@ -19,39 +19,72 @@ import {
   type CredentialView,
   type Rejection,
 } from '../../workflows/contract';
-import type { CredentialEvent, ReminderRequest } from '../../workflows/events';
+import type { CredentialEvent, EventBatch, ReminderRequest } from '../../workflows/events';
+
+/**
+ * Set (RECERTIFY_CONTINUE_AS_NEW_AFTER, the `workflows-continued` Jest project) to run every lifecycle
+ * test with runs that continue as new mid-cycle after that many history events: the results must
+ * be the same either way.
+ */
+export const CONTINUE_AS_NEW_AFTER = Number(process.env.RECERTIFY_CONTINUE_AS_NEW_AFTER ?? 0) || undefined;
 
 export const TZ = NASM_CPT.timeZone;
 export const HOLDER: Actor = { kind: 'portal', id: 'portal-key-1' };
 export const OPS: Actor = { kind: 'ops', id: 'ops-key-1' };
 export const PROVIDER: Actor = { kind: 'service', id: 'provider-feed' };
 
-/** Activities recorded in arrays; drawAuditNumber returns a scripted sequence (then 9999: not selected). */
+/**
+ * Activities recorded in arrays, like the database would: each event once, by key (a replayed or
+ * carried batch changes nothing). drawAuditNumber returns a scripted sequence (then 9999: not
+ * selected). `failing` makes recording throw, as a database outage would.
+ */
 export class MockActivities {
   readonly events: CredentialEvent[] = [];
   readonly reminders: ReminderRequest[] = [];
+  readonly batches: EventBatch[] = [];
   readonly draws: number[];
+  failing = false;
+  private readonly keys = new Set<string>();
 
   constructor(draws: number[] = []) {
     this.draws = [...draws];
   }
 
+  private record(event: CredentialEvent): void {
+    if (this.keys.has(event.key)) return;
+    this.keys.add(event.key);
+    this.events.push(event);
+    if (event.type === 'reminder_due') {
+      const { credentialNumber, cycle, reminder, facts } = event;
+      this.reminders.push({ credentialNumber, cycle, reminder, facts });
+    }
+  }
+
   get activities(): CredentialActivities {
     return {
+      recordEvents: (batch) => {
+        if (this.failing) return Promise.reject(new Error('database unavailable (test)'));
+        this.batches.push(batch);
+        for (const event of batch.events) this.record(event);
+        return Promise.resolve({ recorded: batch.events.length, parked: [] });
+      },
+      loadPolicyVersions: (policyId) => Promise.resolve([getPolicy(policyId)]),
+      drawAuditNumber: () => Promise.resolve(this.draws.shift() ?? 9999),
+      // First-release runs (workflows/v1).
       recordEvent: (event) => {
-        this.events.push(event);
+        this.record(event);
         return Promise.resolve();
       },
       sendReminder: (request) => {
         this.reminders.push(request);
         return Promise.resolve();
       },
-      drawAuditNumber: () => Promise.resolve(this.draws.shift() ?? 9999),
     };
   }
 
+  /** The credential's lifecycle events (a mid-cycle continue-as-new is operations, not lifecycle). */
   eventTypes(): string[] {
-    return this.events.map((e) => e.type);
+    return this.events.filter((e) => e.type !== 'continued_as_new').map((e) => e.type);
   }
 
   reminderKeys(): string[] {
@@ -104,19 +137,15 @@ export async function startCredential(
   extra: Partial<CredentialInput> = {},
 ): Promise<WorkflowHandle<typeof credential>> {
   const credentialNumber = extra.credentialNumber ?? unique('CPT');
+  const policy = extra.policy ?? getPolicy(extra.policyId ?? 'nasm-cpt');
   const input: CredentialInput = {
-    credentialNumber,
-    policyId: 'nasm-cpt',
-    certifiedOn: cycleStart,
-    cycle: 1,
-    cycleStart,
+    ...newCredentialInput({ credentialNumber, certifiedOn: cycleStart, versions: [policy] }),
+    ...(CONTINUE_AS_NEW_AFTER ? { continueAsNewAfterEvents: CONTINUE_AS_NEW_AFTER } : {}),
     ...extra,
   };
-  return env.client.workflow.start(credential, {
-    workflowId: credentialWorkflowId(credentialNumber),
-    taskQueue,
-    args: [input],
-  });
+  // As the API starts one: search attributes set by the starter, so the run need not upsert them.
+  const { workflowId, args, typedSearchAttributes } = startOptions(input, await env.currentTimeMs());
+  return env.client.workflow.start(credential, { workflowId, taskQueue, args, typedSearchAttributes });
 }
 
 export function state(handle: WorkflowHandle): Promise<CredentialView> {
@@ -213,6 +242,20 @@ export async function eventually(check: () => void, timeoutMs = 10_000): Promise
   }
 }
 
+/** Like `eventually`, for checks that await (a describe, a query). */
+export async function eventuallyAsync(check: () => Promise<void>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await check();
+      return;
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}
+
 export interface Scenario {
   readonly queue: string;
   readonly mocks: MockActivities;
@@ -247,6 +290,8 @@ function startSharedWorker(
     return mocks;
   };
   const activities: CredentialActivities = {
+    recordEvents: (batch) => mocksOf(batch.credentialNumber).activities.recordEvents(batch),
+    loadPolicyVersions: (policyId) => Promise.resolve([getPolicy(policyId)]),
     recordEvent: (event) => mocksOf(event.credentialNumber).activities.recordEvent(event),
     sendReminder: (request) => mocksOf(request.credentialNumber).activities.sendReminder(request),
     drawAuditNumber: () => {

@@ -33,7 +33,9 @@ import {
 } from './helpers';
 import { createWorker } from './helpers';
 
-const directory = join(__dirname, 'histories');
+const directory = process.env.HISTORIES_DIR ?? join(__dirname, 'histories');
+/** Fixtures of the versioned engine are `v2-<name>.json`; the first release's stay as they were. */
+const prefix = process.env.HISTORIES_PREFIX ?? 'v2-';
 
 async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -50,22 +52,29 @@ async function main(): Promise<void> {
     const json = historyToFixture(
       await env.client.workflow.getHandle(handle.workflowId, runId).fetchHistory(),
     );
-    writeFileSync(join(directory, `${name}.json`), json + '\n');
-    console.log(`${name}: ${(JSON.parse(json) as { events: unknown[] }).events.length} events`);
+    writeFileSync(join(directory, `${prefix}${name}.json`), json + '\n');
+    const events = (JSON.parse(json) as { events: { eventType: string }[] }).events;
+    const byType = new Map<string, number>();
+    for (const e of events) byType.set(e.eventType, (byType.get(e.eventType) ?? 0) + 1);
+    console.log(`${prefix}${name}: ${events.length} events`, Object.fromEntries(byType));
   };
   try {
     // A full cycle: 20 completions reported, CPR/AED, an on-time application, renewal (continue-as-new).
     await record('renewal-20-ceus', [9999], async (queue) => {
       const certified = await today(env);
       const handle = await startCredential(env, queue, certified);
+      // The run that renews (describe after the application may already see the next one).
+      const { runId } = await handle.describe();
       for (let i = 0; i < 20; i += 1) {
         await sleepUntil(env, at(addDays(certified, 30 * i + 1)));
         await reportCourse(handle, 10, addDays(certified, 30 * i + 1));
       }
       await reportCpr(handle, addDays(certified, 30 * 19 + 1));
       await apply(handle, 9900);
-      const { runId } = await handle.describe();
-      await handle.result().catch(() => undefined);
+      await env.client.workflow
+        .getHandle(handle.workflowId, runId)
+        .result()
+        .catch(() => undefined);
       return [handle, runId] as [WorkflowHandle, string];
     });
 

@@ -1,5 +1,5 @@
 import { ApplicationFailure, setHandler } from '@temporalio/workflow';
-import { dateAt, petitionFee, type Rejection } from '../rules';
+import { dateAt, petitionFee, type Rejection } from '../../rules';
 import {
   COMMAND_REJECTED,
   decideAudit,
@@ -19,7 +19,7 @@ import {
   type Revoke,
   type SubmitApplication,
   type SubmitAuditDocuments,
-} from './contract';
+} from '../contract';
 import { drawAuditNumber, emit } from './activities';
 import * as transitions from './state';
 import type { CycleState } from './state';

@@ -3,8 +3,8 @@ import {
   evaluatePetitionFiling,
   type CalendarDate,
   type Rejection,
-} from '../rules';
-import type { DecideAudit, DecidePetition, FilePetition, Revoke, SubmitAuditDocuments } from './contract';
+} from '../../rules';
+import type { DecideAudit, DecidePetition, FilePetition, Revoke, SubmitAuditDocuments } from '../contract';
 import { isRenewalApproved, type CycleState } from './state';
 
 // Update validators: read-only checks on the state, returning every reason at once (empty = valid).

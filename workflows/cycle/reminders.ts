@@ -1,17 +1,19 @@
 import {
-  auditReminders,
+  auditDeadlineReminders,
   cycleReminders,
-  dateAt,
   lastApplicationDay,
   quoteFee,
+  type CalendarDate,
   type ReminderMoment,
-} from '../rules';
-import type { ReminderRequest } from './events';
-import { balanceOn, hasLiveApplication, type CycleState } from './state';
+} from '../../rules';
+import type { CredentialEvent } from '../events';
+import { event, SYSTEM } from './event';
+import { balanceOn, hasLiveApplication, rulesOn, type CycleState } from './state';
 
 // Which reminders are due, which are passed over, and when the next one is. Each key is sent at
 // most once: keys include the cycle start (and the audit), and sent/skipped keys live in state,
-// which Temporal rebuilds by replay after a worker restart.
+// which Temporal rebuilds by replay after a worker restart. A due reminder is an event: the
+// projection records it and queues it on the policy's channels (the outbox, see delivery/).
 
 export interface ReminderPlan {
   readonly send: readonly ReminderMoment[];
@@ -30,9 +32,16 @@ function auditMoments(state: CycleState): ReminderMoment[] {
     on: audit.selectedOn,
     at: audit.selectedAt,
   };
+  // Counted back from the recorded deadline (its document days were those in force on selection).
   return [
     selected,
-    ...auditReminders(audit.selectedOn, state.policy, state.dates.start, audit.auditId).reminders,
+    ...auditDeadlineReminders(
+      audit.selectedOn,
+      audit.documentsDueOn,
+      state.policy,
+      state.dates.start,
+      audit.auditId,
+    ),
   ];
 }
 
@@ -51,8 +60,8 @@ export function planReminders(state: CycleState, now: number): ReminderPlan {
       send.push(moment);
     }
   };
-  // Renewal reminders are for holders who have not applied yet. A moment already past when the run
-  // started (imported mid-cycle, or a late renewal's new cycle) is passed over, not sent late.
+  // Renewal reminders are for holders who have not applied yet. A moment already past when the cycle's
+  // first run started (imported mid-cycle, or a late renewal's new cycle) is passed over, not sent late.
   const applied = hasLiveApplication(state);
   for (const moment of cycleReminders(state.dates, state.policy)) {
     consider(moment, applied || moment.at < state.runStartedAt);
@@ -62,10 +71,9 @@ export function planReminders(state: CycleState, now: number): ReminderPlan {
 }
 
 /** Facts for the template: dates, amounts in cents, CEUs in hundredths. IDs and numbers only. */
-export function reminderRequest(state: CycleState, moment: ReminderMoment, now: number): ReminderRequest {
-  const today = dateAt(now, state.policy.timeZone);
+function factsFor(state: CycleState, moment: ReminderMoment, today: CalendarDate) {
   const { dates } = state;
-  const quote = quoteFee(dates, state.policy, today);
+  const quote = quoteFee(dates, rulesOn(state, today), today);
   const balance = balanceOn(state, today);
   const audit = state.audit;
   const auditFacts: Record<string, string | null> =
@@ -77,19 +85,33 @@ export function reminderRequest(state: CycleState, moment: ReminderMoment, now: 
         }
       : {};
   return {
-    credentialNumber: state.input.credentialNumber,
-    cycle: state.input.cycle,
-    reminder: moment,
-    facts: {
-      expiration: dates.expiration,
-      lateWindowEnd: dates.lateWindowEnd,
-      lastApplicationDay: lastApplicationDay(dates),
-      lapseDate: dates.lapseDate,
-      feeDueCents: quote.accepted ? quote.total : null,
-      feeValidThrough: quote.accepted ? quote.validThrough : null,
-      ceusEarnedHundredths: balance.earned,
-      ceusMissingHundredths: balance.shortfall,
-      ...auditFacts,
-    },
+    expiration: dates.expiration,
+    lateWindowEnd: dates.lateWindowEnd,
+    lastApplicationDay: lastApplicationDay(dates),
+    lapseDate: dates.lapseDate,
+    feeDueCents: quote.accepted ? quote.total : null,
+    feeValidThrough: quote.accepted ? quote.validThrough : null,
+    ceusEarnedHundredths: balance.earned,
+    ceusMissingHundredths: balance.shortfall,
+    ...auditFacts,
   };
+}
+
+/** Marks the plan's reminders sent or skipped and returns the events of those sent now. */
+export function dueReminders(
+  state: CycleState,
+  plan: ReminderPlan,
+  now: number,
+  today: CalendarDate,
+): CredentialEvent[] {
+  state.remindersSkipped.push(...plan.skip);
+  return plan.send.map((moment) => {
+    state.remindersSent.push(moment.key);
+    return event(state, `reminder:${moment.key}`, now, SYSTEM, {
+      type: 'reminder_due',
+      reminder: moment,
+      channels: state.policy.reminders.channels,
+      facts: factsFor(state, moment, today),
+    });
+  });
 }

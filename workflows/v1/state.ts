@@ -22,7 +22,7 @@ import {
   type CycleBoundaries,
   type CycleDates,
   type Policy,
-} from '../rules';
+} from '../../rules';
 import {
   SYSTEM,
   type Actor,
@@ -40,8 +40,8 @@ import {
   type Revoke,
   type SubmitApplication,
   type SubmitAuditDocuments,
-} from './contract';
-import type { CredentialEvent } from './events';
+} from '../contract';
+import type { CredentialEvent } from '../events';
 
 // The credential's state within one run (one cycle) and its transitions. Deterministic and free of
 // Temporal APIs: every transition takes the workflow time `now` and returns the events to record.

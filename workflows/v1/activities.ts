@@ -1,6 +1,6 @@
 import { proxyActivities } from '@temporalio/workflow';
-import type { CredentialActivities } from '../activities/types';
-import type { CredentialEvent } from './events';
+import type { CredentialActivities } from '../../activities/types';
+import type { CredentialEvent } from '../events';
 
 // Activities are imported as types only: the worker supplies the implementations.
 export const { recordEvent, sendReminder, drawAuditNumber } = proxyActivities<CredentialActivities>({

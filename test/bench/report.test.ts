@@ -1,0 +1,140 @@
+import type { LatencyRun, Throughput } from '../../bench/phases';
+import { figures, render } from '../../bench/report';
+import type { Options, Results } from '../../bench/results';
+import { latency, percentile } from '../../bench/stats';
+
+// The benchmark's arithmetic and report, on made-up results: no servers, no timings asserted.
+
+const options: Options = {
+  rounds: 2,
+  quick: false,
+  concurrency: 16,
+  enrolments: 100,
+  ceus: 50,
+  importRows: 100,
+  windowSeconds: 5,
+  rates: [20],
+  warmup: 10,
+  sqlOperations: 10,
+  sqlFacts: 20,
+  tuples: true,
+  history: true,
+  maxMinutes: 30,
+  localPostgres: false,
+  keep: false,
+  json: null,
+};
+
+const throughput = (side: 'ours' | 'bare', accepted: number, done: number): Throughput => ({
+  side,
+  count: 100,
+  accepted: 100,
+  done: 100,
+  acceptedPerSecond: accepted,
+  donePerSecond: done,
+  elapsedMs: 1000,
+  errors: {},
+  cpuMsPerOp: { worker: 1 },
+});
+
+const run = (side: 'ours' | 'bare', p99: number, serverErrors = 0): LatencyRun => ({
+  side,
+  ratePerSecond: 20,
+  sent: 100,
+  ok: 100 - serverErrors,
+  answered: { count: 100, p50: p99 / 4, p95: p99 / 2, p99, max: p99 },
+  endToEnd: { count: 100, p50: p99 / 2, p95: p99, p99: p99 * 2, max: p99 * 2 },
+  notDone: 0,
+  serverErrors,
+  errors: serverErrors > 0 ? { 'GET /credentials/<number> → 503 unavailable': serverErrors } : {},
+});
+
+function emptyResults(): Results {
+  return {
+    startedAt: '2026-01-01T00:00:00.000Z',
+    finishedAt: '2026-01-01T00:05:00.000Z',
+    durationSeconds: 300,
+    options,
+    environment: {},
+    rounds: [],
+    reads: [],
+    history: null,
+    sql: { small: null, large: null },
+    memory: {
+      baseline: { ours: null, bare: null },
+      final: { ours: null, bare: null },
+      perCached: { ours: null, bare: null },
+    },
+    stepErrors: [],
+  };
+}
+
+const byName = (results: Results, start: string) => {
+  const found = figures(results).find((f) => f.figure.startsWith(start));
+  if (!found) throw new Error(`no figure ${start}`);
+  return found;
+};
+
+describe('benchmark statistics', () => {
+  it('takes percentiles by nearest rank', () => {
+    const samples = Array.from({ length: 100 }, (_, i) => 100 - i); // 100..1, unsorted
+    expect(percentile(samples, 50)).toBe(50);
+    expect(percentile(samples, 99)).toBe(99);
+    expect(percentile([], 99)).toBeNull();
+    expect(latency([3, 1, 2])).toEqual({ count: 3, p50: 2, p95: 3, p99: 3, max: 3 });
+  });
+});
+
+describe('benchmark report', () => {
+  it('judges a throughput target on the median of the per-round ratios', () => {
+    const results = emptyResults();
+    const pair = (ours: Throughput, bare: Throughput) => ({ ours, bare });
+    for (const [round, [o, b]] of [
+      [1, [8, 10]],
+      [2, [6, 10]],
+    ] as const) {
+      results.rounds.push({
+        round,
+        order: ['ours', 'bare'],
+        enrol: pair(throughput('ours', 30, o), throughput('bare', 40, b)),
+        ceu: pair(throughput('ours', 30, o), throughput('bare', 40, b)),
+        ceuLatency: { 20: { ours: run('ours', 300), bare: run('bare', 100) } },
+        import: { ours: null, bare: null },
+      });
+    }
+    const enrolment = byName(results, 'Enrolment end to end');
+    expect(enrolment.ratio).toBe('0.70× (0.60–0.80)');
+    expect(enrolment.met).toBe('no'); // 0.70 < 0.8
+    const ceu = byName(results, 'CEU ingestion end to end');
+    expect(ceu.met).toBe('yes'); // 0.70 ≥ 0.7
+    expect(byName(results, 'CEU report at 20 req/s, p50/p95/p99: 202').ratio).toBe('3.00× (3.00–3.00)');
+    expect(byName(results, 'Bulk import (npm run import').met).toBe('n/a');
+  });
+
+  it('fails a read target on a single 5xx, and says when too few credentials were cached', () => {
+    const results = emptyResults();
+    results.reads.push({
+      round: 1,
+      order: ['ours', 'bare'],
+      cached: { ours: 2100, bare: 2100 },
+      get: { 20: { ours: run('ours', 100, 1), bare: run('bare', 100) } },
+    });
+    expect(byName(results, 'GET /credentials/:n at 20 req/s').met).toBe('no');
+    results.reads[0]!.get[20]!.ours = run('ours', 100);
+    expect(byName(results, 'GET /credentials/:n at 20 req/s').met).toBe('yes');
+    results.reads[0]!.cached.ours = 500;
+    expect(byName(results, 'GET /credentials/:n at 20 req/s').met).toMatch(
+      /^n\/a \(needs 2,000\+ cached, had 500\)/,
+    );
+  });
+
+  it('prints every figure as not measured, and why, when every step failed', () => {
+    const results = emptyResults();
+    results.stepErrors.push({ step: 'round 1: enrolment (ours)', error: 'worker is not running' });
+    const figs = figures(results);
+    expect(figs.length).toBeGreaterThan(10);
+    for (const f of figs) expect(f.met).toMatch(/^(—|n\/a)/);
+    const text = render(results, figs);
+    expect(text).toContain('round 1: enrolment (ours): not measured: worker is not running');
+  });
+});
