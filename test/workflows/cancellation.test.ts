@@ -17,7 +17,7 @@ import {
 // Issue 8: "Request Cancellation" (the Temporal UI's big button, or the CLI) is not a way to lose a
 // credential. Not in the `workflows-continued` project: the time-skipping test server fails to
 // continue a run that has a cancellation request as new ("StartWorkflowExecutionRequest missing
-// method getNamespace"); the real server does it, which test/integration/cancellation.test.ts shows.
+// method getNamespace"); the real server does it: test/integration/cancellation.test.ts.
 
 describe('cancellation requests (time-skipping server)', () => {
   let env: TestWorkflowEnvironment;
