@@ -99,8 +99,9 @@ export const listReportOutcomesRoute = defineRoute({
   description:
     'A feed of every report your key sent whose outcome was decided or changed after `after`. Start with ' +
     'after=0, store `cursor` from each answer and pass it as `after` next time; while `more` is true, ' +
-    'read again at once, else poll later (e.g. every minute). An outcome that changes (a course that ' +
-    'counts once a renewal needs it, say) appears again with a higher seq. Outcomes appear about ' +
+    'read again at once, else poll later (e.g. every minute). An outcome is the standing on the day ' +
+    'the report was received; one written again (refused, then sent again) appears again with a higher ' +
+    'seq. Outcomes appear about ' +
     '2 seconds after they are decided, so the cursor never skips one. Ops read every reporter’s ' +
     'outcomes, or one with reportedBy.',
   access: ['service', 'portal', 'ops'],
