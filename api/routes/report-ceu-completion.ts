@@ -25,16 +25,19 @@ export const reportCeuCompletionRoute = defineRoute({
     const { number } = ctx.params;
     const at = ctx.services.now();
     const novelty = await checkCompletion(ctx.services, number, ctx.body, at);
+    const { provider, completionId } = ctx.body;
     const status = `/credentials/${encodeURIComponent(number)}/ceu-completions/${encodeURIComponent(
-      ctx.body.provider,
-    )}/${encodeURIComponent(ctx.body.completionId)}`;
+      provider,
+    )}/${encodeURIComponent(completionId)}`;
+    const actor = actorOf(ctx);
     if (novelty === 'new') {
       await ctx.services.workflows.signal(number, reportCeuCompletion, {
         ...ctx.body,
-        reportedBy: actorOf(ctx),
+        reportedBy: actor,
         receivedAt: new Date(at).toISOString(),
       });
     }
-    return reportAnswer(number, novelty, status);
+    const ref = { number, kind: 'ceu', source: provider, externalId: completionId, status } as const;
+    return reportAnswer(ctx.services, actor, ref, novelty);
   },
 });

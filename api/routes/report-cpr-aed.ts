@@ -25,13 +25,16 @@ export const reportCprAedRoute = defineRoute({
     const at = ctx.services.now();
     const novelty = await checkCprAed(ctx.services, number, ctx.body, at);
     const status = `/credentials/${encodeURIComponent(number)}/cpr-aed/${encodeURIComponent(ctx.body.certificationId)}`;
+    const actor = actorOf(ctx);
     if (novelty === 'new') {
       await ctx.services.workflows.signal(number, reportCprAed, {
         ...ctx.body,
-        reportedBy: actorOf(ctx),
+        reportedBy: actor,
         receivedAt: new Date(at).toISOString(),
       });
     }
-    return reportAnswer(number, novelty, status);
+    const externalId = ctx.body.certificationId;
+    const ref = { number, kind: 'cpr_aed', source: 'cpr', externalId, status } as const;
+    return reportAnswer(ctx.services, actor, ref, novelty);
   },
 });

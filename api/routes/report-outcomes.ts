@@ -1,16 +1,12 @@
-import type { ReportKind, ReportOutcomeRecord } from '../../db/types';
+import type { ReportKind } from '../../db/types';
 import { AppError } from '../errors';
 import { actorOf, defineRoute, type RouteContext } from '../registry';
 import { CeuCompletionParams, CprAedParams, ReportOutcomesQuery } from '../schemas/reports';
+import { toAnswer } from './report-answers';
 
 // What became of each report, for the key that sent it (ops read everyone's). Written by the
 // projection as the workflow decides (db/report-outcomes.ts): counted, not counted with the reason
 // (outside the cycle, not approved, expired, ...), or refused by the workflow with the reason.
-
-/** An outcome as a reporter reads it (the projection's event key is internal). */
-function toAnswer({ eventKey: _eventKey, ...outcome }: ReportOutcomeRecord) {
-  return { ...outcome, counts: outcome.outcome === 'counted' };
-}
 
 const OUTCOME_FIELDS =
   '{ credentialNumber, kind (ceu | cpr_aed), source (the provider; "cpr" for CPR/AED), externalId ' +

@@ -34,6 +34,7 @@ interface ReportAnswer {
   accepted: boolean;
   duplicate: boolean;
   status: string;
+  outcome: Outcome | null;
 }
 
 const TZ = NASM_CPT.timeZone;
@@ -212,6 +213,7 @@ describe('provider reports: validation, corrections and outcomes over HTTP', () 
         accepted: true,
         duplicate: false,
         status: `/credentials/${NUMBER}/ceu-completions/acme-ce/C-1`,
+        outcome: null,
       });
       expect(first.headers.get('location')).toBe(first.body.status);
       await recorded((s) => s.completionIds.includes('C-1'));
@@ -219,7 +221,15 @@ describe('provider reports: validation, corrections and outcomes over HTTP', () 
       const signals = await signalCount();
       const repeat = await reportCourse({ ...course, course: '  Program design ' });
       expect(repeat.status).toBe(202);
-      expect(repeat.body).toMatchObject({ accepted: true, duplicate: true });
+      // Recorded in the same transaction as the snapshot: the duplicate answer already says it counts.
+      expect(repeat.body).toMatchObject({
+        accepted: true,
+        duplicate: true,
+        outcome: { externalId: 'C-1', outcome: 'counted', counts: true },
+      });
+      // Another provider's key repeating the same facts learns it is a duplicate, not their outcome.
+      const theirs = await reportCourse(course, keys.other);
+      expect(theirs.body).toMatchObject({ duplicate: true, outcome: null });
       expect(await signalCount()).toBe(signals);
     });
 
@@ -255,7 +265,10 @@ describe('provider reports: validation, corrections and outcomes over HTTP', () 
     it('when a CPR/AED card is re-sent with another expiry, then 409 showing both versions', async () => {
       expect((await reportCard(card)).status).toBe(202);
       await recorded((s) => s.certificationIds.includes('CPR-OK'));
-      expect((await reportCard(card)).body).toMatchObject({ duplicate: true });
+      expect((await reportCard(card)).body).toMatchObject({
+        duplicate: true,
+        outcome: { kind: 'cpr_aed', externalId: 'CPR-OK', outcome: 'counted' },
+      });
       const answer = await reportCard({ ...card, expiresOn: addDays(today, 800) });
       expect(answer.status).toBe(409);
       expect(answer.body.error.message).toContain(
