@@ -75,12 +75,21 @@ function invalid(problems: readonly Rejection[], fieldOf: (code: string) => stri
   );
 }
 
-function conflict(rejection: Rejection): AppError {
-  return new AppError('conflict', rejection.message, [{ code: rejection.code, message: rejection.message }]);
-}
-
 /** Whether a report is new (send it to the workflow) or repeats a recorded one exactly (nothing to do). */
 export type ReportNovelty = 'new' | 'duplicate';
+
+/** New, an exact repeat, or a correction: a 409 whose message shows both versions (rules/reports.ts). */
+function novelty<T>(
+  recorded: T | undefined,
+  reported: T,
+  same: (a: T, b: T) => boolean,
+  conflictOf: (recorded: T, reported: T) => Rejection,
+): ReportNovelty {
+  if (recorded === undefined) return 'new';
+  if (same(recorded, reported)) return 'duplicate';
+  const { code, message } = conflictOf(recorded, reported);
+  throw new AppError('conflict', message, [{ code, message }]);
+}
 
 /** 400 for a completion dated after the day received; 409 for a correction; else new or duplicate. */
 export async function checkCompletion(
@@ -94,9 +103,7 @@ export async function checkCompletion(
   if (problems.length > 0) throw invalid(problems, () => 'completedOn');
   const key = completionKey(completion);
   const recorded = facts.completions.find((c) => completionKey(c) === key);
-  if (!recorded) return 'new';
-  if (sameCompletion(recorded, completion)) return 'duplicate';
-  throw conflict(completionConflict(recorded, completion));
+  return novelty(recorded, completion, sameCompletion, completionConflict);
 }
 
 /** 400 for a card issued after the day received or expiring before issue; 409 for a correction. */
@@ -112,7 +119,5 @@ export async function checkCprAed(
     throw invalid(problems, (code) => (code === 'dated_in_future' ? 'issuedOn' : 'expiresOn'));
   }
   const recorded = facts.cprAed.find((c) => c.certificationId === certification.certificationId);
-  if (!recorded) return 'new';
-  if (sameCprAed(recorded, certification)) return 'duplicate';
-  throw conflict(cprAedConflict(recorded, certification));
+  return novelty(recorded, certification, sameCprAed, cprAedConflict);
 }

@@ -1,4 +1,13 @@
-import type { CalendarDate, Cents, CeuHundredths, FeeLine, Policy, ReminderChannel } from '../rules/types';
+import type {
+  CalendarDate,
+  Cents,
+  CeuCompletion,
+  CeuHundredths,
+  CprAedCertification,
+  FeeLine,
+  Policy,
+  ReminderChannel,
+} from '../rules/types';
 import type { Actor, AuditStateName, CycleSnapshot, Phase } from '../workflows/contract';
 import type { CredentialEvent, EventBatch, ReminderRequest } from '../workflows/events';
 import type { ProjectionReport } from './record-events';
@@ -167,22 +176,8 @@ export interface ReportOutcomePage {
 
 /** The facts a report recorded (the first one: a conflicting correction never replaces them). */
 export type RecordedReport =
-  | {
-      readonly kind: 'ceu';
-      readonly provider: string;
-      readonly completionId: string;
-      readonly course: string;
-      readonly units: CeuHundredths;
-      readonly completedOn: CalendarDate;
-      readonly approved: boolean;
-    }
-  | {
-      readonly kind: 'cpr_aed';
-      readonly certificationId: string;
-      readonly issuedOn: CalendarDate;
-      readonly expiresOn: CalendarDate;
-      readonly handsOn: boolean;
-    };
+  | (CeuCompletion & { readonly kind: 'ceu' })
+  | (CprAedCertification & { readonly kind: 'cpr_aed' });
 
 export interface ApiKeyRecord {
   readonly id: string;

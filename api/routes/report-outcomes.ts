@@ -13,6 +13,11 @@ const OUTCOME_FIELDS =
   '(completion or certification id), outcome (counted | not_counted | refused), counts, reasonCode, ' +
   'message, reportedBy, seq, updatedAt }';
 
+const ONE_OUTCOME = {
+  200: `${OUTCOME_FIELDS} plus recorded: the facts that stand (null if the report was refused).`,
+  404: 'Not reported by your key, or not decided yet (read again in a few seconds).',
+} as const;
+
 /** One report's outcome; a reporter that did not send it gets the same 404 as for one never sent. */
 async function oneOutcome(
   ctx: RouteContext<unknown, unknown, unknown>,
@@ -47,10 +52,7 @@ export const getCeuCompletionOutcomeRoute = defineRoute({
     'a refused correction never replaces them). Percent-encode provider and completionId.',
   access: ['service', 'ops'],
   params: CeuCompletionParams,
-  responses: {
-    200: `${OUTCOME_FIELDS} plus recorded: the facts that stand (null if the report was refused).`,
-    404: 'Not reported by your key, or not decided yet (read again in a few seconds).',
-  },
+  responses: ONE_OUTCOME,
   handler: (ctx) =>
     oneOutcome(
       ctx,
@@ -71,10 +73,7 @@ export const getCprAedOutcomeRoute = defineRoute({
   description: 'The key that reported it (or ops) reads its outcome and the facts recorded.',
   access: ['portal', 'ops'],
   params: CprAedParams,
-  responses: {
-    200: `${OUTCOME_FIELDS} plus recorded: the facts that stand (null if the report was refused).`,
-    404: 'Not reported by your key, or not decided yet (read again in a few seconds).',
-  },
+  responses: ONE_OUTCOME,
   handler: (ctx) =>
     oneOutcome(
       ctx,
