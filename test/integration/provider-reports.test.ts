@@ -301,6 +301,16 @@ describe('provider reports: validation, corrections and outcomes over HTTP', () 
       expect((await reportCourse(beforeCycle)).status).toBe(202);
       expect((await reportCourse(notApproved)).status).toBe(202);
 
+      // Decided: readable by id at once, but in the feed only once settled (a cursor never skips it).
+      const decided = await eventually(
+        () => stack.repository.reportOutcome(NUMBER, 'ceu', 'acme-ce', 'NA-1'),
+        20_000,
+        'NA-1 decided',
+      );
+      const fresh = Date.now() - Date.parse(decided.updatedAt) < 1_000;
+      const early = (await feed(keys.acme, '?limit=500')).body.items.map((o) => o.externalId);
+      if (fresh) expect(early).not.toContain('NA-1');
+
       const items = await feedWith(keys.acme, 'NA-1');
       const byId = new Map(items.map((o) => [o.externalId, o]));
       expect(byId.get('C-1')).toMatchObject({ outcome: 'counted', counts: true, reasonCode: null });
