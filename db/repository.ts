@@ -8,7 +8,7 @@ import { projectEvent } from './projection';
 import { findCredential, findRecords, listCredentials } from './queries';
 import { recordEvents } from './record-events';
 import { recordReminder } from './reminders';
-import { reportOutcome, reportOutcomesFor } from './report-outcomes';
+import { recordedReport, reportOutcome, reportOutcomeFeed, reportOutcomesFor } from './report-outcomes';
 import { createSqlPool, type SqlPool } from './sql-pool';
 import type { Repository } from './types';
 
@@ -40,6 +40,8 @@ export function createRepository(
     markWorkflowStatus: (number, status) => markWorkflowStatus(pool, number, status),
     reportOutcome: (number, kind, source, id) => reportOutcome(pool, number, kind, source, id),
     reportOutcomesFor: (actorId, afterSeq, limit) => reportOutcomesFor(pool, actorId, afterSeq, limit),
+    reportOutcomeFeed: (filter) => reportOutcomeFeed(pool, filter),
+    recordedReport: (number, kind, source, id) => recordedReport(pool, number, kind, source, id),
     policyVersions: (policyId) => policyVersions(pool, policyId),
     allPolicyVersions: () => allPolicyVersions(pool),
     addPolicyVersion: (policy, createdBy) => addPolicyVersion(pool, policy, createdBy),

@@ -1,10 +1,21 @@
-import type { CalendarDate, Cents, CeuHundredths, FeeLine, Policy, ReminderChannel } from '../rules/types';
+import type {
+  CalendarDate,
+  Cents,
+  CeuCompletion,
+  CeuHundredths,
+  CprAedCertification,
+  FeeLine,
+  Policy,
+  ReminderChannel,
+} from '../rules/types';
 import type { Actor, AuditStateName, CycleSnapshot, Phase } from '../workflows/contract';
 import type { CredentialEvent, EventBatch, ReminderRequest } from '../workflows/events';
 import type { ProjectionReport } from './record-events';
+import type { ReportOutcomeFeedFilter } from './report-outcomes';
 
 export type { ProjectionReport };
 export type { ParkedEvent } from './dead-letters';
+export type { ReportOutcomeFeedFilter };
 
 // The data layer's interface, implemented with Prisma in ./repository.ts. The API reads through it;
 // activities write through it. Rows come back as plain objects with calendar dates as strings.
@@ -163,6 +174,11 @@ export interface ReportOutcomePage {
   readonly nextCursor: string | null;
 }
 
+/** The facts a report recorded (the first one: a conflicting correction never replaces them). */
+export type RecordedReport =
+  | (CeuCompletion & { readonly kind: 'ceu' })
+  | (CprAedCertification & { readonly kind: 'cpr_aed' });
+
 export interface ApiKeyRecord {
   readonly id: string;
   readonly role: ApiRole;
@@ -215,6 +231,18 @@ export interface Repository {
   ): Promise<ReportOutcomeRecord | null>;
   /** A reporter's outcomes changed after `afterSeq` ("0": from the start), oldest change first. */
   reportOutcomesFor(reportedById: string, afterSeq: string, limit: number): Promise<ReportOutcomePage>;
+  /**
+   * The outcomes feed: one reporter's (or everyone's, reportedById null) changed after `afterSeq`,
+   * showing only outcomes settled long enough that a cursor can never skip one (db/report-outcomes.ts).
+   */
+  reportOutcomeFeed(filter: ReportOutcomeFeedFilter): Promise<ReportOutcomePage>;
+  /** The facts a report recorded, null when none (not reported, or not projected yet). */
+  recordedReport(
+    credentialNumber: string,
+    kind: ReportKind,
+    source: string,
+    externalId: string,
+  ): Promise<RecordedReport | null>;
 
   /** A policy's versions, ordered by version. */
   policyVersions(policyId: string): Promise<Policy[]>;

@@ -56,13 +56,17 @@ function describeCprAed(c: CprAedCertification): string {
   return `issued ${c.issuedOn}, expires ${c.expiresOn}, ${c.handsOn ? 'hands-on' : 'not hands-on'}`;
 }
 
-/** A correction is a conflict, never silently dropped: both versions, and what to do. */
+/**
+ * A correction is a conflict, never silently dropped: both versions, and what to do. Nobody edits a
+ * recorded report (there is no ops path): a provider that got it wrong reports the right facts under a
+ * new completion id, and the first report keeps its standing.
+ */
 export function completionConflict(recorded: CeuCompletion, reported: CeuCompletion): Rejection {
   return {
     code: 'conflicting_correction',
     message:
       `Completion ${reported.completionId} of ${reported.provider} was already reported as ${describeCompletion(recorded)}; ` +
-      `this report says ${describeCompletion(reported)}. The first report stands: ask ops to correct it, or report a different completion id.`,
+      `this report says ${describeCompletion(reported)}. The first report stands and cannot be edited: to record the right facts, report them under a new completion id.`,
   };
 }
 
@@ -71,7 +75,7 @@ export function cprAedConflict(recorded: CprAedCertification, reported: CprAedCe
     code: 'conflicting_correction',
     message:
       `CPR/AED certification ${reported.certificationId} was already reported as ${describeCprAed(recorded)}; ` +
-      `this report says ${describeCprAed(reported)}. The first report stands: ask ops to correct it.`,
+      `this report says ${describeCprAed(reported)}. The first report stands and cannot be edited: to record the right facts, report them under a new certification id.`,
   };
 }
 

@@ -12,6 +12,11 @@ import { listCredentialsRoute } from './list-credentials';
 import { quoteFeeRoute } from './quote-fee';
 import { reportCeuCompletionRoute } from './report-ceu-completion';
 import { reportCprAedRoute } from './report-cpr-aed';
+import {
+  getCeuCompletionOutcomeRoute,
+  getCprAedOutcomeRoute,
+  listReportOutcomesRoute,
+} from './report-outcomes';
 import { revokeCredentialRoute } from './revoke-credential';
 import { submitApplicationRoute } from './submit-application';
 import { submitAuditDocumentsRoute } from './submit-audit-documents';
@@ -26,6 +31,9 @@ export const ROUTES: readonly Route[] = [
   quoteFeeRoute,
   reportCeuCompletionRoute,
   reportCprAedRoute,
+  listReportOutcomesRoute,
+  getCeuCompletionOutcomeRoute,
+  getCprAedOutcomeRoute,
   filePetitionRoute,
   decidePetitionRoute,
   submitApplicationRoute,

@@ -7,6 +7,13 @@ import type {
   ReportCprAed,
   Revoke,
 } from '../../workflows/contract';
+import {
+  CalendarDateField,
+  CourseUnits,
+  ExternalId as ExternalIdField,
+  ProviderId,
+  Text as TextField,
+} from '../../rules/fields';
 import { CalendarDateString, CeuUnits, Cents, ExternalId, Text } from './common';
 
 // Commands to a credential's workflow. Each schema parses into the contract's type minus the actor
@@ -14,20 +21,38 @@ import { CalendarDateString, CeuUnits, Cents, ExternalId, Text } from './common'
 
 type Schema<T> = z.ZodType<T, unknown>;
 
+// Reports use the workflow's own field rules (rules/fields.ts): what the API accepts, the workflow
+// accepts, so a report that passes here is never refused there for its shape. Only the units differ in
+// form: the API takes CEUs as "0.50", the contract whole hundredths, in the same range.
+const ReportedUnits = CeuUnits.pipe(CourseUnits).meta({
+  description: 'CEUs with at most two decimals, from "0.01" to "99.99" (or a number such as 0.5).',
+  examples: ['0.50'],
+});
+
 export const ReportCeuCompletionRequest = z.strictObject({
-  provider: ExternalId.describe('The approved provider (or the course source) reporting the completion.'),
-  completionId: ExternalId.describe("The provider's id of this completion: a repeat is ignored."),
-  course: Text(300),
-  units: CeuUnits,
-  completedOn: CalendarDateString,
-  approved: z.boolean().describe('Whether the provider/course is pre-approved by the certifying body.'),
+  provider: ProviderId.describe('The approved provider (or the course source) reporting the completion.'),
+  completionId: ExternalIdField().describe(
+    "The provider's id of this completion: a repeat with the same facts is a duplicate; with other facts, a conflict (409).",
+  ),
+  course: TextField(300),
+  units: ReportedUnits,
+  completedOn: CalendarDateField.describe(
+    "The day the course was completed: not after today in the credential's policy time zone.",
+  ),
+  approved: z
+    .boolean({ error: 'send true or false' })
+    .describe('Whether the provider/course is pre-approved by the certifying body.'),
 }) satisfies Schema<Omit<ReportCeuCompletion, 'reportedBy'>>;
 
 export const ReportCprAedRequest = z.strictObject({
-  certificationId: ExternalId.describe('Id of the CPR/AED certification: a repeat is ignored.'),
-  issuedOn: CalendarDateString,
-  expiresOn: CalendarDateString,
-  handsOn: z.boolean().describe('Hands-on skills assessment (required by NASM).'),
+  certificationId: ExternalIdField().describe(
+    'Id of the CPR/AED certification: a repeat with the same facts is a duplicate; with other facts, a conflict (409).',
+  ),
+  issuedOn: CalendarDateField.describe("Not after today in the credential's policy time zone."),
+  expiresOn: CalendarDateField.describe('Not before issuedOn.'),
+  handsOn: z
+    .boolean({ error: 'send true or false' })
+    .describe('Hands-on skills assessment (required by NASM).'),
 }) satisfies Schema<Omit<ReportCprAed, 'reportedBy'>>;
 
 /** amountPaidCents maps to the contract's `amountPaid` (cents). */
