@@ -1,5 +1,6 @@
 import { createApiKey, findApiKey } from './api-keys';
 import { connectionStringOf, type Db } from './client';
+import { readCredential } from './credential-read';
 import { findCredentialState, markWorkflowStatus } from './credential-state';
 import { history, recordRejectedCommand } from './history';
 import { findHolder, saveHolder } from './holders';
@@ -37,6 +38,7 @@ export function createRepository(
     history: (number) => history(db, number),
     listCredentials: (filter) => listCredentials(db, filter),
     findCredentialState: (number) => findCredentialState(pool, number),
+    readCredential: (number, options) => readCredential(pool, number, options),
     markWorkflowStatus: (number, status) => markWorkflowStatus(pool, number, status),
     reportOutcome: (number, kind, source, id) => reportOutcome(pool, number, kind, source, id),
     reportOutcomesFor: (actorId, afterSeq, limit) => reportOutcomesFor(pool, actorId, afterSeq, limit),

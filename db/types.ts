@@ -1,6 +1,7 @@
 import type { CalendarDate, Cents, CeuHundredths, FeeLine, Policy, ReminderChannel } from '../rules/types';
 import type { Actor, AuditStateName, CycleSnapshot, Phase } from '../workflows/contract';
 import type { CredentialEvent, EventBatch, ReminderRequest } from '../workflows/events';
+import type { CredentialRead } from './credential-read';
 import type { ProjectionReport } from './record-events';
 
 export type { ProjectionReport };
@@ -27,6 +28,8 @@ export interface CredentialSummary {
   readonly auditState: AuditStateName;
   readonly ceusEarned: CeuHundredths;
   readonly updatedAt: string;
+  /** How the credential's workflow stands (optional: added after the interface was agreed). */
+  readonly workflowStatus?: WorkflowStatus;
 }
 
 export interface CredentialRecords {
@@ -204,6 +207,8 @@ export interface Repository {
   history(number: string): Promise<readonly HistoryEntry[]>;
   listCredentials(filter: ListFilter): Promise<Page<CredentialSummary>>;
   findCredentialState(number: string): Promise<CredentialState | null>;
+  /** The credential in one statement: row, snapshot, policy versions, closing event (db/credential-read.ts). */
+  readCredential(number: string, options?: { records?: boolean }): Promise<CredentialRead | null>;
   /** A reconciler's finding on how the workflow closed; false when the credential is unknown. */
   markWorkflowStatus(number: string, status: WorkflowStatus): Promise<boolean>;
 

@@ -32,6 +32,7 @@ function fakeRepository(): jest.Mocked<Repository> {
     history: jest.fn().mockResolvedValue([]),
     listCredentials: jest.fn().mockResolvedValue({ items: [], nextCursor: null }),
     findCredentialState: jest.fn().mockResolvedValue(null),
+    readCredential: jest.fn().mockResolvedValue(null),
     markWorkflowStatus: jest.fn(),
     reportOutcome: jest.fn().mockResolvedValue(null),
     reportOutcomesFor: jest.fn().mockResolvedValue({ items: [], nextCursor: null }),
