@@ -1,7 +1,7 @@
 import { createApiKey, findApiKey } from './api-keys';
 import { connectionStringOf, type Db } from './client';
 import { readCredential } from './credential-read';
-import { findCredentialState, markWorkflowStatus } from './credential-state';
+import { abnormalWorkflows, findCredentialState, markWorkflowStatus } from './credential-state';
 import { history, recordRejectedCommand } from './history';
 import { findHolder, saveHolder } from './holders';
 import { addPolicyVersion, allPolicyVersions, policyVersions } from './policy-versions';
@@ -40,6 +40,7 @@ export function createRepository(
     findCredentialState: (number) => findCredentialState(pool, number),
     readCredential: (number, options) => readCredential(pool, number, options),
     markWorkflowStatus: (number, status) => markWorkflowStatus(pool, number, status),
+    abnormalWorkflows: () => abnormalWorkflows(pool),
     reportOutcome: (number, kind, source, id) => reportOutcome(pool, number, kind, source, id),
     reportOutcomesFor: (actorId, afterSeq, limit) => reportOutcomesFor(pool, actorId, afterSeq, limit),
     policyVersions: (policyId) => policyVersions(pool, policyId),

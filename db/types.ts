@@ -209,8 +209,10 @@ export interface Repository {
   findCredentialState(number: string): Promise<CredentialState | null>;
   /** The credential in one statement: row, snapshot, policy versions, closing event (db/credential-read.ts). */
   readCredential(number: string, options?: { records?: boolean }): Promise<CredentialRead | null>;
-  /** A reconciler's finding on how the workflow closed; false when the credential is unknown. */
+  /** A reconciler's finding on how the workflow stands; false when the credential is unknown or unchanged. */
   markWorkflowStatus(number: string, status: WorkflowStatus): Promise<boolean>;
+  /** Credentials marked as closed abnormally (the reconciler checks them again). */
+  abnormalWorkflows(): Promise<string[]>;
 
   reportOutcome(
     credentialNumber: string,

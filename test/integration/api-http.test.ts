@@ -34,6 +34,7 @@ function fakeRepository(): jest.Mocked<Repository> {
     findCredentialState: jest.fn().mockResolvedValue(null),
     readCredential: jest.fn().mockResolvedValue(null),
     markWorkflowStatus: jest.fn(),
+    abnormalWorkflows: jest.fn().mockResolvedValue([]),
     reportOutcome: jest.fn().mockResolvedValue(null),
     reportOutcomesFor: jest.fn().mockResolvedValue({ items: [], nextCursor: null }),
     policyVersions: jest.fn().mockResolvedValue([]),
