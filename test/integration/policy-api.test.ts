@@ -121,6 +121,13 @@ describe('adding a policy version through the API', () => {
     expect(added.body.policy).toEqual(v2);
     expect(added.body.fanOut.signalled).toBeGreaterThanOrEqual(1);
     expect((await addVersion(v2)).status).toBe(409);
+    // The fan-out is done when the API answers: the running workflow has been signalled already.
+    const signals = (
+      await stack.env.client.workflow.getHandle(credentialWorkflowId(running)).fetchHistory()
+    ).events
+      ?.map((e) => e.workflowExecutionSignaledEventAttributes?.signalName)
+      .filter((name) => name !== undefined);
+    expect(signals).toContain('publishPolicyVersion');
 
     // The fee follows the version in force on the day received; today is still the old one.
     expect((await quote(running)).total).toBe(NASM_CPT.fees.renewal);
