@@ -119,6 +119,26 @@ describe('reads answer from PostgreSQL', () => {
     expect(quote.body.quote).toEqual(query.feeQuote);
   });
 
+  it('when a credential is revoked, then its read from PostgreSQL is the closed workflow’s own view (phase, date and reason)', async () => {
+    await withFacts('RD-REV-1');
+    const revoked = await call('POST', '/credentials/RD-REV-1/revocation', {
+      token: keys.ops,
+      body: { reason: 'Fraudulent exam record.' },
+    });
+    expect(revoked.status).toBe(200);
+    await eventually(
+      async () => (await repository.readCredential('RD-REV-1'))?.phase === 'Revoked',
+      20_000,
+      'the revocation recorded',
+    );
+    const query = await env.client.workflow.getHandle(credentialWorkflowId('RD-REV-1')).query(getState);
+    const read = await call<Read>('GET', '/credentials/RD-REV-1', { token: keys.ops });
+    expect(read.body.state).toEqual(query);
+    expect(read.body.state.summary).toContain('Fraudulent exam record.');
+    expect(read.body.workflowStatus).toBe('completed');
+    expect((await call('GET', '/verify/RD-REV-1')).body).toMatchObject({ status: 'revoked' });
+  });
+
   it('when the worker is stopped, then /verify, GET /credentials/:n and the fee quote still answer 200 from PostgreSQL', async () => {
     await withFacts('RD-NOWORKER-1');
     worker.shutdown();
