@@ -5,6 +5,7 @@ import type { Repository } from '../db/types';
 import { createLogger, type Logger } from '../observability/logger';
 import { accessLog } from './access-log';
 import { authenticate, type Authenticated } from './auth';
+import { createCredentialReads } from './credential-reads';
 import { createCredentialWorkflows } from './credential-workflows';
 import { DOCS_ASSETS_PATH, docsAssets } from './docs-ui';
 import { AppError, errorHandler } from './errors';
@@ -80,12 +81,14 @@ function mount(app: express.Express, route: Route, services: Services, limiter: 
 export function createApp(deps: AppDeps, routes: readonly Route[] = ROUTES) {
   const now = deps.now ?? Date.now;
   const openapi = buildOpenApiDocument(routes);
+  const workflows = createCredentialWorkflows(deps.client, deps.repository, now);
   const services: Services = {
     client: deps.client,
     repository: deps.repository,
     taskQueue: deps.taskQueue,
     now,
-    workflows: createCredentialWorkflows(deps.client, deps.repository, now),
+    workflows,
+    reads: createCredentialReads(deps.repository, workflows, now),
     openapi: () => openapi,
   };
   const logger = deps.logger ?? createLogger({ level: 'error', service: 'api' });

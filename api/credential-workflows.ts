@@ -145,7 +145,7 @@ export function createCredentialWorkflows(client: Client, repository: Repository
     }
   }
 
-  return { handleOf, state, enrol, signal, update };
+  return { handleOf, state, enrol, signal, update, forgetPolicyVersions: versions.forget };
 }
 
 export type CredentialWorkflows = ReturnType<typeof createCredentialWorkflows>;

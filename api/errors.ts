@@ -70,13 +70,73 @@ function fromBodyParser(err: BodyParserError): AppError | undefined {
 
 // Prisma's codes for "the database cannot be reached or timed out": a dependency outage, not a bug.
 const DATABASE_UNAVAILABLE = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024']);
+// Prisma's driver adapter (@prisma/adapter-pg) names an outage by kind.
+const ADAPTER_UNAVAILABLE = new Set([
+  'DatabaseNotReachable',
+  'ConnectionClosed',
+  'SocketTimeout',
+  'TooManyConnections',
+  'TlsConnectionError',
+]);
+// Socket errors of a connection that cannot be made or was cut.
+const SOCKET_UNAVAILABLE = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EPIPE',
+  'EAI_AGAIN',
+]);
+// node-postgres reports a cut connection or an exhausted pool without a code.
+const PG_UNAVAILABLE_MESSAGES = [
+  'Connection terminated',
+  'timeout exceeded when trying to connect',
+  'Client has encountered a connection error',
+  'Cannot use a pool after calling end',
+  'the database system is shutting down',
+  'the database system is starting up',
+];
+
+/**
+ * SQLSTATEs of a server that is going away or cannot take us now: class 08 (connection exception),
+ * 57P01-57P03 (admin or crash shutdown, cannot connect now), class 53 (insufficient resources).
+ */
+function unavailableSqlState(code: string): boolean {
+  return code.startsWith('08') || /^57P0[1-3]$/.test(code) || code.startsWith('53');
+}
+
+/** Whether an error (or one it wraps) says PostgreSQL is down, restarting or unreachable. */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  let current: unknown = err;
+  for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
+    const { name, code, kind, message, severity, cause } = current as {
+      name?: unknown;
+      code?: unknown;
+      kind?: unknown;
+      message?: unknown;
+      severity?: unknown;
+      cause?: unknown;
+    };
+    if (name === 'PrismaClientInitializationError') return true;
+    if (
+      name === 'PrismaClientKnownRequestError' &&
+      typeof code === 'string' &&
+      DATABASE_UNAVAILABLE.has(code)
+    )
+      return true;
+    if (typeof kind === 'string' && ADAPTER_UNAVAILABLE.has(kind)) return true;
+    if (kind === 'postgres' && typeof code === 'string' && unavailableSqlState(code)) return true;
+    // A PostgreSQL error from node-postgres (it has a severity) with an outage's SQLSTATE.
+    if (typeof severity === 'string' && typeof code === 'string' && unavailableSqlState(code)) return true;
+    if (typeof code === 'string' && SOCKET_UNAVAILABLE.has(code)) return true;
+    if (typeof message === 'string' && PG_UNAVAILABLE_MESSAGES.some((m) => message.includes(m))) return true;
+    current = cause;
+  }
+  return false;
+}
 
 function fromDatabase(err: unknown): AppError | undefined {
-  const { name, code } = (err ?? {}) as { name?: string; code?: string };
-  const unreachable =
-    name === 'PrismaClientInitializationError' ||
-    (name === 'PrismaClientKnownRequestError' && code !== undefined && DATABASE_UNAVAILABLE.has(code));
-  return unreachable
+  return isDatabaseUnavailable(err)
     ? new AppError('unavailable', 'The database is unavailable: try again shortly.', [], {
         'Retry-After': '5',
       })

@@ -10,6 +10,7 @@ import { startMetricsServer } from '../observability/metrics-server';
 import { dbStatementsCounter } from '../observability/projection-metrics';
 import { createApp } from './app';
 import { createApiMetrics } from './metrics';
+import { createWorkflowReconciler } from './workflow-reconciler';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -56,10 +57,20 @@ async function main(): Promise<void> {
     ),
   );
 
+  // Reads answer from PostgreSQL: workflows that close abnormally are noticed here and recorded.
+  const stopReconciler =
+    config.WORKFLOW_RECONCILE_MS > 0
+      ? createWorkflowReconciler({
+          client,
+          repository,
+          onError: (err) => logger.warn({ err }, 'workflow reconciliation failed; retrying next pass'),
+        }).start(config.WORKFLOW_RECONCILE_MS)
+      : () => Promise.resolve();
+
   const shutdown = () => {
     server.close(() => {
-      void metricsServer
-        .close()
+      void stopReconciler()
+        .then(() => metricsServer.close())
         .then(() => connection.close())
         .then(() => repository.close());
     });

@@ -12,7 +12,7 @@ const TTL_MS = 10_000;
  */
 export function policyVersionCache(repository: Pick<Repository, 'policyVersions'>, now: () => number) {
   const cache = new Map<string, { at: number; versions: Promise<Policy[]> }>();
-  return (policyId: string): Promise<Policy[]> => {
+  const read = (policyId: string): Promise<Policy[]> => {
     const hit = cache.get(policyId);
     if (hit && now() - hit.at < TTL_MS) return hit.versions;
     const versions = repository.policyVersions(policyId).then((found) => {
@@ -28,4 +28,9 @@ export function policyVersionCache(repository: Pick<Repository, 'policyVersions'
     cache.set(policyId, { at: now(), versions });
     return versions;
   };
+  /** Forgets a policy's versions (ops added one through this process). */
+  const forget = (policyId: string): void => {
+    cache.delete(policyId);
+  };
+  return Object.assign(read, { forget });
 }

@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { z } from 'zod';
 import type { ApiRole, Repository } from '../db/types';
 import type { Actor } from '../workflows/contract';
+import type { CredentialReads } from './credential-reads';
 import type { CredentialWorkflows } from './credential-workflows';
 import { IdempotencyKey } from './schemas/common';
 import type { TextBody } from './text-body';
@@ -15,6 +16,8 @@ export interface Services {
   readonly taskQueue: string;
   readonly now: () => number;
   readonly workflows: CredentialWorkflows;
+  /** Reads from PostgreSQL with the workflow's own view (api/credential-reads.ts). */
+  readonly reads: CredentialReads;
   /** The OpenAPI document of this very table (built once, after the table). */
   readonly openapi: () => object;
 }

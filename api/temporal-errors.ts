@@ -1,5 +1,4 @@
 import {
-  ServiceError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
   WorkflowUpdateRPCTimeoutOrCancelledError,
@@ -35,15 +34,31 @@ export function rejectedError(command: string, reasons: readonly Rejection[]): A
   return new AppError('rejected', `The ${command} was rejected: see every reason in details.`, details);
 }
 
-// gRPC status codes (grpc-js is not a direct dependency).
+// gRPC status codes (grpc-js is not a direct dependency) that mean "Temporal cannot answer now":
+// CANCELLED (the call was cut, e.g. a client deadline), DEADLINE_EXCEEDED, FAILED_PRECONDITION (a
+// query with no worker polling: "no poller seen for task queue recently"), UNAVAILABLE.
+const GRPC_CANCELLED = 1;
 const GRPC_DEADLINE_EXCEEDED = 4;
+const GRPC_FAILED_PRECONDITION = 9;
 const GRPC_UNAVAILABLE = 14;
+const UNAVAILABLE_CODES = new Set([
+  GRPC_CANCELLED,
+  GRPC_DEADLINE_EXCEEDED,
+  GRPC_FAILED_PRECONDITION,
+  GRPC_UNAVAILABLE,
+]);
 
-function isUnavailable(err: unknown): boolean {
+/** Whether Temporal (or the worker behind it) cannot answer now: retry later, not a bug. */
+export function isUnavailable(err: unknown): boolean {
   if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
-  if (!(err instanceof ServiceError)) return false;
-  const code = (err.cause as { code?: number } | undefined)?.code;
-  return code === GRPC_UNAVAILABLE || code === GRPC_DEADLINE_EXCEEDED;
+  let current: unknown = err;
+  for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
+    const { code, cause } = current as { code?: unknown; cause?: unknown };
+    // A gRPC status error: a numeric code, with details and metadata.
+    if (typeof code === 'number' && UNAVAILABLE_CODES.has(code) && 'details' in current) return true;
+    current = cause;
+  }
+  return false;
 }
 
 /**

@@ -79,6 +79,11 @@ export const configSchema = z.object({
   /** HMAC-SHA256 key of the webhook signature; required when REMINDER_WEBHOOK_URL is set. */
   REMINDER_WEBHOOK_SECRET: unsetIfEmpty(z.string().min(16).optional()),
   REMINDER_POLL_MS: z.coerce.number().int().min(100).default(5000),
+  /**
+   * How often the API looks for credential workflows that closed abnormally (terminated, failed),
+   * so reads from PostgreSQL say so (api/workflow-reconciler.ts). 0 turns it off.
+   */
+  WORKFLOW_RECONCILE_MS: z.coerce.number().int().min(0).default(30_000),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -34,14 +34,24 @@ export async function findCredentialState(pool: SqlPool, number: string): Promis
   };
 }
 
-/** Records how the credential's workflow closed (a reconciler's finding); false when no such credential. */
+/** Credentials whose workflow a reconciler found closed abnormally (for it to check again). */
+export async function abnormalWorkflows(pool: SqlPool, limit = 1000): Promise<string[]> {
+  const { rows } = await pool.query<{ number: string }>(
+    `SELECT number FROM credentials WHERE workflow_status NOT IN ('running', 'completed') ORDER BY number LIMIT $1`,
+    [limit],
+  );
+  return rows.map((r) => r.number);
+}
+
+/** Records how the credential's workflow stands (a reconciler's finding); false when no such credential or no change. */
 export async function markWorkflowStatus(
   pool: SqlPool,
   number: string,
   status: WorkflowStatus,
 ): Promise<boolean> {
   const { rowCount } = await pool.query(
-    `UPDATE credentials SET workflow_status = $2::"WorkflowStatus", updated_at = now() WHERE number = $1`,
+    `UPDATE credentials SET workflow_status = $2::"WorkflowStatus", updated_at = now()
+      WHERE number = $1 AND workflow_status <> $2::"WorkflowStatus"`,
     [number, status],
   );
   return rowCount !== 0;

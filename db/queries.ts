@@ -25,6 +25,7 @@ export function toSummary(row: CredentialRow): CredentialSummary {
     auditState: row.auditState,
     ceusEarned: row.ceusEarned,
     updatedAt: row.updatedAt.toISOString(),
+    workflowStatus: row.workflowStatus,
   };
 }
 
@@ -107,7 +108,9 @@ export async function listCredentials(db: Db, filter: ListFilter): Promise<Page<
   const limit = Math.min(filter.limit, MAX_PAGE);
   const after = filter.cursor === undefined ? null : decodeCursor(filter.cursor);
   const conditions: Prisma.CredentialWhereInput[] = [];
-  if (filter.phase) conditions.push({ phase: filter.phase });
+  // A phase is only vouched for while the workflow runs or closed normally (a reconciler marks others).
+  if (filter.phase)
+    conditions.push({ phase: filter.phase, workflowStatus: { in: ['running', 'completed'] } });
   if (filter.auditState) conditions.push({ auditState: filter.auditState });
   if (filter.expiringBefore) conditions.push({ expiresOn: { lt: toDbDate(filter.expiringBefore) } });
   if (after) {

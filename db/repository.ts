@@ -1,6 +1,7 @@
 import { createApiKey, findApiKey } from './api-keys';
 import { connectionStringOf, type Db } from './client';
-import { findCredentialState, markWorkflowStatus } from './credential-state';
+import { readCredential } from './credential-read';
+import { abnormalWorkflows, findCredentialState, markWorkflowStatus } from './credential-state';
 import { history, recordRejectedCommand } from './history';
 import { findHolder, saveHolder } from './holders';
 import { addPolicyVersion, allPolicyVersions, policyVersions } from './policy-versions';
@@ -37,7 +38,9 @@ export function createRepository(
     history: (number) => history(db, number),
     listCredentials: (filter) => listCredentials(db, filter),
     findCredentialState: (number) => findCredentialState(pool, number),
+    readCredential: (number, options) => readCredential(pool, number, options),
     markWorkflowStatus: (number, status) => markWorkflowStatus(pool, number, status),
+    abnormalWorkflows: () => abnormalWorkflows(pool),
     reportOutcome: (number, kind, source, id) => reportOutcome(pool, number, kind, source, id),
     reportOutcomesFor: (actorId, afterSeq, limit) => reportOutcomesFor(pool, actorId, afterSeq, limit),
     reportOutcomeFeed: (filter) => reportOutcomeFeed(pool, filter),

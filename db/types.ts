@@ -10,6 +10,7 @@ import type {
 } from '../rules/types';
 import type { Actor, AuditStateName, CycleSnapshot, Phase } from '../workflows/contract';
 import type { CredentialEvent, EventBatch, ReminderRequest } from '../workflows/events';
+import type { CredentialRead } from './credential-read';
 import type { ProjectionReport } from './record-events';
 import type { ReportOutcomeFeedFilter } from './report-outcomes';
 
@@ -38,6 +39,8 @@ export interface CredentialSummary {
   readonly auditState: AuditStateName;
   readonly ceusEarned: CeuHundredths;
   readonly updatedAt: string;
+  /** How the credential's workflow stands (optional: added after the interface was agreed). */
+  readonly workflowStatus?: WorkflowStatus;
 }
 
 export interface CredentialRecords {
@@ -220,8 +223,12 @@ export interface Repository {
   history(number: string): Promise<readonly HistoryEntry[]>;
   listCredentials(filter: ListFilter): Promise<Page<CredentialSummary>>;
   findCredentialState(number: string): Promise<CredentialState | null>;
-  /** A reconciler's finding on how the workflow closed; false when the credential is unknown. */
+  /** The credential in one statement: row, snapshot, policy versions, closing event (db/credential-read.ts). */
+  readCredential(number: string, options?: { records?: boolean }): Promise<CredentialRead | null>;
+  /** A reconciler's finding on how the workflow stands; false when the credential is unknown or unchanged. */
   markWorkflowStatus(number: string, status: WorkflowStatus): Promise<boolean>;
+  /** Credentials marked as closed abnormally (the reconciler checks them again). */
+  abnormalWorkflows(): Promise<string[]>;
 
   reportOutcome(
     credentialNumber: string,

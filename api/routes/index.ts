@@ -8,6 +8,7 @@ import { getCredentialRoute } from './get-credential';
 import { getHistoryRoute } from './get-history';
 import { healthRoute, readyRoute } from './health';
 import { importCredentialsRoute } from './import-credentials';
+import { addPolicyVersionRoute, listPoliciesRoute } from './policies';
 import { listCredentialsRoute } from './list-credentials';
 import { quoteFeeRoute } from './quote-fee';
 import { reportCeuCompletionRoute } from './report-ceu-completion';
@@ -42,6 +43,8 @@ export const ROUTES: readonly Route[] = [
   revokeCredentialRoute,
   verifyCredentialRoute,
   importCredentialsRoute,
+  listPoliciesRoute,
+  addPolicyVersionRoute,
   healthRoute,
   readyRoute,
   openApiRoute,

@@ -3,6 +3,7 @@ import { cycleDates, lastApplicationDay } from '../../rules/cycle';
 import { getPolicy } from '../../rules/policies';
 import type { CalendarDate } from '../../rules/types';
 import type { CredentialView, Phase } from '../../workflows/contract';
+import { type AbnormalClose, abnormalClose, abnormalText } from '../credential-reads';
 import { AppError } from '../errors';
 import { defineRoute } from '../registry';
 import { CredentialParams } from '../schemas/credentials';
@@ -77,24 +78,37 @@ export const verifyCredentialRoute = defineRoute({
   path: '/verify/:number',
   tag: 'public',
   summary: 'Public verification: is this credential current? No personal data.',
-  description: 'Rate-limited per client IP: 30 lookups a minute, then 429 with Retry-After.',
+  description:
+    "Answered from PostgreSQL (the projection and the run's snapshot), without the worker. `status` is " +
+    "`unknown` when the credential's workflow closed abnormally (terminated, failed): contact support. " +
+    'Rate-limited per client IP: 30 lookups a minute, then 429 with Retry-After.',
   access: 'public',
   rateLimited: true,
   params: CredentialParams,
   responses: {
-    200: '{ credentialNumber, certification, status, statusText, validFrom, expiresOn, renewableUntil }.',
+    200: '{ credentialNumber, certification, status (active, expired, lapsed, revoked, unknown), statusText, validFrom, expiresOn, renewableUntil }.',
     404: 'No such credential.',
     429: 'Too many lookups from this client: see Retry-After.',
+    503: 'The database is unavailable: see Retry-After.',
   },
-  async handler({ params, services: { workflows, repository } }) {
+  async handler({ params, services: { reads, repository } }) {
     let standing: Standing;
+    let certification: string;
+    let abnormal: AbnormalClose | null = null;
     try {
-      standing = fromView(await workflows.state(params.number));
+      const answer = await reads.answer(params.number);
+      standing = fromView(answer.view);
+      certification = answer.policy.name;
+      abnormal = answer.abnormal;
     } catch (err) {
-      if (!(err instanceof AppError) || err.code !== 'not_found') throw err;
+      // A first-release run asked by query: gone from Temporal after retention, or its worker down.
+      // Its last projection still answers.
+      if (!(err instanceof AppError) || (err.code !== 'not_found' && err.code !== 'unavailable')) throw err;
       const summary = await repository.findCredential(params.number);
       if (!summary) throw err;
       standing = fromSummary(summary);
+      certification = getPolicy(summary.policyId).name;
+      abnormal = summary.workflowStatus ? abnormalClose(summary.workflowStatus) : null;
     }
     const expired = standing.phase === 'ExpiredLate' || standing.phase === 'ExpiredReinstatement';
     return {
@@ -102,12 +116,13 @@ export const verifyCredentialRoute = defineRoute({
       headers: { 'Cache-Control': 'no-store' },
       body: {
         credentialNumber: standing.credentialNumber,
-        certification: getPolicy(standing.policyId).name,
-        status: STATUS[standing.phase],
-        statusText: statusText(standing),
+        certification,
+        // A workflow that closed abnormally: its last known state is not vouched for.
+        status: abnormal ? 'unknown' : STATUS[standing.phase],
+        statusText: abnormal ? abnormalText(abnormal) : statusText(standing),
         validFrom: standing.cycleStart,
         expiresOn: standing.expiresOn,
-        renewableUntil: expired ? standing.lastApplicationDay : null,
+        renewableUntil: expired && !abnormal ? standing.lastApplicationDay : null,
       },
     };
   },

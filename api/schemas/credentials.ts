@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CalendarDateField } from '../../rules/fields';
 import { DEFAULT_POLICY_ID, policyIds } from '../../rules/policies';
 import type { AuditStateName, Phase } from '../../workflows/contract';
 import { CalendarDateString, CredentialNumber, enumOf, Text } from './common';
@@ -44,9 +45,9 @@ const AUDIT_STATES: Record<AuditStateName, string> = {
 
 export const ListCredentialsQuery = z.strictObject({
   phase: enumOf(PHASES).optional(),
-  expiringBefore: CalendarDateString.optional().describe(
-    'Credentials whose current cycle expires strictly before this date.',
-  ),
+  expiringBefore: CalendarDateField.meta({ format: 'date', example: '2027-01-01' })
+    .optional()
+    .describe('Credentials whose current cycle expires strictly before this date.'),
   auditState: enumOf(AUDIT_STATES).optional(),
   limit: z.coerce
     .number({ error: 'use a whole number from 1 to 200' })
@@ -58,7 +59,7 @@ export const ListCredentialsQuery = z.strictObject({
 });
 
 export const FeeQuoteQuery = z.strictObject({
-  on: CalendarDateString.optional().describe(
-    "The day the application would be received; default today in the policy's time zone.",
-  ),
+  on: CalendarDateField.meta({ format: 'date', example: '2026-03-14' })
+    .optional()
+    .describe("The day the application would be received; default today in the policy's time zone."),
 });

@@ -23,6 +23,7 @@ describe('request ids and error logs over HTTP, with fake dependencies', () => {
         Promise.resolve(token === 'rk_ops' ? { id: 'key-ops', role: 'ops', label: 'test' } : null),
       findCredential: () => Promise.resolve(null),
       findRecords: () => Promise.resolve(null),
+      readCredential: () => Promise.resolve(null),
       findHolder: () => Promise.resolve(null),
     } as unknown as Repository;
     const client = {

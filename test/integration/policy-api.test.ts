@@ -1,0 +1,178 @@
+import { addDays, addYears, dateAt } from '../../rules/calendar';
+import { NASM_CPT } from '../../rules/policies';
+import type { Policy } from '../../rules/types';
+import { credentialWorkflowId, getState, type CredentialInput } from '../../workflows/contract';
+import {
+  type CredentialRead,
+  eventually,
+  type HistoryAnswer,
+  type HttpClient,
+  httpClient,
+  type QuoteAnswer,
+} from '../support/http';
+import { startStack, type Stack } from '../support/stack';
+
+// Issue 10: ops add a policy version through the API; a running credential quotes the old fee
+// before its effective date and the new one from it, keeps its requirement, and learns the version
+// by signal; a new enrolment carries it. No code change, no worker restart.
+
+const TZ = NASM_CPT.timeZone;
+const today = dateAt(Date.now(), TZ);
+const tomorrow = addDays(today, 1);
+const holder = { name: 'Pol Icy', email: 'pol@example.com' };
+
+const v2: Policy = {
+  ...NASM_CPT,
+  version: 2,
+  effectiveFrom: tomorrow,
+  fees: { ...NASM_CPT.fees, renewal: NASM_CPT.fees.renewal + 1000 },
+  requiredCeus: NASM_CPT.requiredCeus + 100,
+  auditRateBasisPoints: 2000,
+  reminders: { ...NASM_CPT.reminders, daysBeforeExpiry: [...NASM_CPT.reminders.daysBeforeExpiry, 14] },
+};
+
+let stack: Stack;
+let call: HttpClient;
+const keys = { service: '', ops: '' };
+
+beforeAll(async () => {
+  stack = await startStack({ taskQueue: 'policy-api' });
+  call = httpClient(stack.baseUrl);
+  for (const role of ['service', 'ops'] as const) {
+    keys[role] = (await stack.repository.createApiKey(role, `policy-api ${role}`)).token;
+  }
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+async function enrol(number: string, certificationDate: string): Promise<void> {
+  const answer = await call('POST', '/credentials', {
+    token: keys.service,
+    body: { credentialNumber: number, certificationDate, holder },
+  });
+  expect(answer.status).toBe(202);
+  await eventually(() => stack.repository.readCredential(number), 20_000, `${number} recorded`);
+}
+
+const quote = async (number: string, on?: string) =>
+  (
+    await call<QuoteAnswer>('GET', `/credentials/${number}/fee-quote${on ? `?on=${on}` : ''}`, {
+      token: keys.ops,
+    })
+  ).body.quote;
+
+const addVersion = (body: unknown, token = keys.ops) =>
+  call<{ policy: Policy; fanOut: { signalled: number; failed: number } }>(
+    'POST',
+    '/policies/nasm-cpt/versions',
+    {
+      token,
+      body,
+    },
+  );
+
+describe('adding a policy version through the API', () => {
+  const running = 'POL-RUN-1';
+
+  beforeAll(async () => {
+    await enrol(running, addDays(addYears(today, -1), 1));
+    // The fan-out finds running credentials by visibility: wait until this one is listed.
+    await eventually(
+      async () =>
+        (await stack.env.client.workflow.count(`PolicyId = 'nasm-cpt' AND ExecutionStatus = 'Running'`))
+          .count > 0,
+      20_000,
+      'the credential in visibility',
+    );
+  });
+
+  it('when GET /policies, then each policy lists its versions and the one in force today', async () => {
+    const answer = await call<{ policies: { id: string; current: Policy; versions: Policy[] }[] }>(
+      'GET',
+      '/policies',
+      { token: keys.ops },
+    );
+    expect(answer.status).toBe(200);
+    expect(answer.body.policies.map((p) => p.id)).toEqual(['ace-cpt', 'nasm-cpt']);
+    expect(answer.body.policies[1]).toMatchObject({ current: NASM_CPT, versions: [NASM_CPT] });
+  });
+
+  it('when a version is refused, then nothing is stored: not ops 403, retroactive 400, wrong id 400, not the next number 409, broken 400', async () => {
+    expect((await addVersion(v2, keys.service)).status).toBe(403);
+    const retroactive = await addVersion({ ...v2, effectiveFrom: today });
+    expect(retroactive.status).toBe(400);
+    expect(retroactive.body.error.details[0]).toMatchObject({ field: 'effectiveFrom' });
+    expect((await addVersion({ ...v2, id: 'ace-cpt' })).status).toBe(400);
+    expect((await addVersion({ ...v2, version: 3 })).status).toBe(409);
+    expect((await addVersion({ ...v2, version: 1 })).status).toBe(409);
+    const broken = await addVersion({ ...v2, timeZone: 'Mars/Olympus', fees: { renewal: -1 } });
+    expect(broken.status).toBe(400);
+    expect(await stack.repository.policyVersions('nasm-cpt')).toEqual([NASM_CPT]);
+  });
+
+  it('when ops add a higher renewal fee effective tomorrow, then the running credential quotes the old fee today and the new one from tomorrow, keeps its requirement, and gets the version by signal', async () => {
+    const before = (await call<CredentialRead>('GET', `/credentials/${running}`, { token: keys.ops })).body
+      .state;
+    expect((await quote(running)).total).toBe(NASM_CPT.fees.renewal);
+
+    const added = await addVersion(v2);
+    expect(added.status).toBe(201);
+    expect(added.body.policy).toEqual(v2);
+    expect(added.body.fanOut.signalled).toBeGreaterThanOrEqual(1);
+    expect((await addVersion(v2)).status).toBe(409);
+    // The fan-out is done when the API answers: the running workflow has been signalled already.
+    const signals = (
+      await stack.env.client.workflow.getHandle(credentialWorkflowId(running)).fetchHistory()
+    ).events
+      ?.map((e) => e.workflowExecutionSignaledEventAttributes?.signalName)
+      .filter((name) => name !== undefined);
+    expect(signals).toContain('publishPolicyVersion');
+
+    // The fee follows the version in force on the day received; today is still the old one.
+    expect((await quote(running)).total).toBe(NASM_CPT.fees.renewal);
+    expect((await quote(running, tomorrow)).total).toBe(v2.fees.renewal);
+
+    // The workflow has it (recorded by its handler), and its own quote for today agrees with the API.
+    await eventually(
+      async () => {
+        const history = await call<HistoryAnswer>('GET', `/credentials/${running}/history`, {
+          token: keys.ops,
+        });
+        return history.body.events?.some((e) => e.type === 'policy_version_received');
+      },
+      20_000,
+      'policy_version_received in the history',
+    );
+    const view = await stack.env.client.workflow.getHandle(credentialWorkflowId(running)).query(getState);
+    expect(view.feeQuote).toEqual(await quote(running));
+
+    // The requirement is pinned for the cycle: unchanged mid-cycle.
+    const after = (await call<CredentialRead>('GET', `/credentials/${running}`, { token: keys.ops })).body
+      .state;
+    expect(after.ceus.required).toBe(before.ceus.required);
+    expect(after.policyVersion).toBe(1);
+    expect(view.ceus.required).toBe(before.ceus.required);
+
+    const policies = await call<{ policies: { id: string; current: Policy; versions: Policy[] }[] }>(
+      'GET',
+      '/policies',
+      { token: keys.ops },
+    );
+    expect(policies.body.policies[1]).toMatchObject({ current: NASM_CPT, versions: [NASM_CPT, v2] });
+  });
+
+  it('when a credential is enrolled after the version was added, then its run carries the version without a worker restart', async () => {
+    await enrol('POL-NEW-1', today);
+    const history = await stack.env.client.workflow
+      .getHandle(credentialWorkflowId('POL-NEW-1'))
+      .fetchHistory();
+    const payload = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
+    const input = JSON.parse(
+      Buffer.from(payload?.data ?? new Uint8Array()).toString('utf8'),
+    ) as CredentialInput;
+    expect(input.policyVersions?.map((v) => v.version)).toEqual([1, 2]);
+    expect((await quote('POL-NEW-1')).total).toBe(NASM_CPT.fees.renewal);
+    expect((await quote('POL-NEW-1', tomorrow)).total).toBe(v2.fees.renewal);
+  });
+});

@@ -1,0 +1,125 @@
+import type pg from 'pg';
+import { readCredential } from '../../db/credential-read';
+import { createSqlPool, type SqlPool } from '../../db/sql-pool';
+
+// Issue 11's read target: a read is at most 3 SQL statements and the tuples it touches do not grow
+// with the number of credentials or of other credentials' facts. /verify and the fee quote read the
+// credential without its records, GET /credentials/:n with them: one statement either way.
+// Counted as in projection-cost.test.ts, with pg_stat_xact_user_tables inside a transaction.
+
+let pool: SqlPool;
+let client: pg.PoolClient;
+
+beforeAll(async () => {
+  pool = createSqlPool(process.env.DATABASE_URL as string, { max: 1 });
+  client = await pool.connect();
+});
+afterAll(async () => {
+  client.release();
+  await pool.end();
+});
+
+async function seed(from: number, count: number, facts: number): Promise<void> {
+  const to = from + count - 1;
+  await client.query(
+    `INSERT INTO credentials (number, policy_id, workflow_id, certified_on, cycle, cycle_start, expires_on,
+                              late_window_ends_on, course_cutoff, lapses_on, phase, snapshot, updated_at)
+     SELECT 'RC-' || i, 'nasm-cpt', 'credential-RC-' || i, '2025-01-01', 1, '2025-01-01', '2027-01-01',
+            '2027-04-01', '2027-04-01', '2028-01-01', 'Active', '{}'::jsonb, now()
+       FROM generate_series($1::int, $2::int) i`,
+    [from, to],
+  );
+  const each = `FROM generate_series($1::int, $2::int) i, generate_series(1, $3::int) j`;
+  await client.query(
+    `INSERT INTO ceu_records (credential_number, cycle, provider, completion_id, course, units, completed_on, approved, reported_at)
+     SELECT 'RC-' || i, 1, 'acme', 'C-' || j, 'Course', 10, '2025-06-01', true, now() ${each}`,
+    [from, to, facts],
+  );
+  await client.query(
+    `INSERT INTO credential_events (credential_number, idempotency_key, cycle, type, actor_kind, actor_id, data, outcome, occurred_at)
+     SELECT 'RC-' || i, 'RC-' || i || ':c1:ceu:acme:C-' || j, 1, 'ceu_completion_reported', 'service', 'key-acme',
+            '{}', 'accepted', now() ${each}`,
+    [from, to, facts],
+  );
+  await client.query(
+    `INSERT INTO holders (credential_number, name, email, updated_at)
+     SELECT 'RC-' || i, 'Holder ' || i, 'h' || i || '@example.com', now() FROM generate_series($1::int, $2::int) i`,
+    [from, to],
+  );
+  await client.query('ANALYZE');
+}
+
+interface Cost {
+  readonly statements: number;
+  readonly tuples: number;
+  readonly seqScans: number;
+}
+
+const STATS = `SELECT coalesce(sum(coalesce(seq_tup_read, 0) + coalesce(idx_tup_fetch, 0)), 0) AS tuples,
+                      coalesce(sum(coalesce(seq_scan, 0)), 0) AS seq_scans
+                 FROM pg_stat_xact_user_tables`;
+
+async function stats(): Promise<{ tuples: number; seqScans: number }> {
+  const { rows } = await client.query<{ tuples: string; seq_scans: string }>(STATS);
+  return { tuples: Number(rows[0]?.tuples), seqScans: Number(rows[0]?.seq_scans) };
+}
+
+async function cost(number: string, records: boolean): Promise<Cost> {
+  let statements = 0;
+  const counted = {
+    query: (text: string, values: unknown[]) => {
+      statements += 1;
+      return client.query(text, values);
+    },
+  } as unknown as SqlPool;
+  await client.query('BEGIN');
+  try {
+    const before = await stats();
+    const read = await readCredential(counted, number, { records });
+    const after = await stats();
+    expect(read?.number).toBe(number);
+    return { statements, tuples: after.tuples - before.tuples, seqScans: after.seqScans - before.seqScans };
+  } finally {
+    await client.query('ROLLBACK');
+  }
+}
+
+describe('what one read costs as the tables grow', () => {
+  const small: Record<string, Cost> = {};
+  const large: Record<string, Cost> = {};
+
+  beforeAll(async () => {
+    await seed(1, 100, 5);
+    small.verify = await cost('RC-1', false);
+    small.full = await cost('RC-1', true);
+    // 20 times the credentials, and other credentials with 60 times the facts.
+    await seed(101, 1900, 5);
+    await client.query(
+      `INSERT INTO ceu_records (credential_number, cycle, provider, completion_id, course, units, completed_on, approved, reported_at)
+       SELECT 'RC-2', 1, 'other', 'D-' || j, 'Course', 10, '2025-06-01', true, now() FROM generate_series(1, 295) j`,
+    );
+    await client.query('ANALYZE');
+    large.verify = await cost('RC-1', false);
+    large.full = await cost('RC-1', true);
+    console.log(
+      `read without records (/verify, fee quote): ${JSON.stringify(small.verify)} at 100 credentials, ${JSON.stringify(large.verify)} at 2,000\n` +
+        `read with records (GET /credentials/:n): ${JSON.stringify(small.full)} at 100 credentials, ${JSON.stringify(large.full)} at 2,000`,
+    );
+  });
+
+  it.each(['verify', 'full'])(
+    'when a credential is read (%s), then it is one statement without a sequential scan',
+    (kind) => {
+      expect(small[kind]).toMatchObject({ statements: 1, seqScans: 0 });
+      expect(large[kind]).toMatchObject({ statements: 1, seqScans: 0 });
+    },
+  );
+
+  it.each(['verify', 'full'])(
+    'when there are 20 times the credentials and others have 60 times the facts, then a read (%s) touches the same tuples',
+    (kind) => {
+      expect(large[kind]?.tuples).toBeGreaterThan(0);
+      expect(large[kind]?.tuples).toBe(small[kind]?.tuples);
+    },
+  );
+});
