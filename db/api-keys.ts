@@ -1,5 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Db } from './client';
+import type { SqlPool } from './sql-pool';
 import type { ApiKeyRecord, ApiRole } from './types';
 
 // Bearer tokens are shown once; only their sha256 is stored, so a database leak reveals no token.
@@ -18,9 +19,13 @@ export async function createApiKey(
   return { id, token };
 }
 
-export async function findApiKey(db: Db, token: string): Promise<ApiKeyRecord | null> {
+/** Every authenticated request asks: one statement by the token's hash, off Prisma's query compiler. */
+export async function findApiKey(pool: SqlPool, token: string): Promise<ApiKeyRecord | null> {
   if (!token.startsWith(TOKEN_PREFIX)) return null;
-  const row = await db.apiKey.findUnique({ where: { tokenHash: hashToken(token) } });
-  if (!row || row.revokedAt) return null;
-  return { id: row.id, role: row.role, label: row.label };
+  const { rows } = await pool.query<{ id: string; role: ApiRole; label: string }>(
+    'SELECT id, role::text AS role, label FROM api_keys WHERE token_hash = $1 AND revoked_at IS NULL',
+    [hashToken(token)],
+  );
+  const row = rows[0];
+  return row ? { id: row.id, role: row.role, label: row.label } : null;
 }

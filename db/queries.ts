@@ -1,8 +1,10 @@
 import type { Prisma } from '../generated/prisma/client';
-import type { FeeLine } from '../rules/types';
+import type { CalendarDate, FeeLine } from '../rules/types';
+import type { AuditStateName, Phase } from '../workflows/contract';
 import type { Db } from './client';
 import { decodeCursor, encodeCursor } from './cursor';
 import { fromDbDate, toDbDate } from './dates';
+import type { SqlPool } from './sql-pool';
 import type { CredentialRecords, CredentialSummary, ListFilter, Page } from './types';
 
 // The read side the API lists and reports from.
@@ -29,9 +31,48 @@ export function toSummary(row: CredentialRow): CredentialSummary {
   };
 }
 
-export async function findCredential(db: Db, number: string): Promise<CredentialSummary | null> {
-  const row = await db.credential.findUnique({ where: { number } });
-  return row ? toSummary(row) : null;
+/**
+ * One primary-key read, off Prisma's query compiler: every enrolment asks it first (a number is
+ * enrolled once, ever). Dates as YYYY-MM-DD text, so no time zone gets near them.
+ */
+export async function findCredential(pool: SqlPool, number: string): Promise<CredentialSummary | null> {
+  const day = (column: string) => `to_char(${column}, 'YYYY-MM-DD') AS ${column}`;
+  const { rows } = await pool.query<{
+    number: string;
+    policy_id: string;
+    certified_on: CalendarDate;
+    cycle: number;
+    cycle_start: CalendarDate;
+    expires_on: CalendarDate;
+    late_window_ends_on: CalendarDate;
+    lapses_on: CalendarDate;
+    phase: Phase;
+    audit_state: AuditStateName;
+    ceus_earned: number;
+    updated_at: Date;
+  }>(
+    `SELECT number, policy_id, ${day('certified_on')}, cycle, ${day('cycle_start')}, ${day('expires_on')},
+            ${day('late_window_ends_on')}, ${day('lapses_on')}, phase::text AS phase,
+            audit_state::text AS audit_state, ceus_earned, updated_at
+       FROM credentials WHERE number = $1`,
+    [number],
+  );
+  const row = rows[0];
+  if (!row) return null;
+  return {
+    number: row.number,
+    policyId: row.policy_id,
+    certifiedOn: row.certified_on,
+    cycle: row.cycle,
+    cycleStart: row.cycle_start,
+    expiresOn: row.expires_on,
+    lateWindowEndsOn: row.late_window_ends_on,
+    lapsesOn: row.lapses_on,
+    phase: row.phase,
+    auditState: row.audit_state,
+    ceusEarned: row.ceus_earned,
+    updatedAt: row.updated_at.toISOString(),
+  };
 }
 
 export async function findRecords(db: Db, number: string): Promise<CredentialRecords | null> {

@@ -27,13 +27,13 @@ export function createRepository(
   { pool = createSqlPool(connectionStringOf(db)) }: RepositoryOptions = {},
 ): Repository {
   return {
-    saveHolder: (number, holder) => saveHolder(db, number, holder),
+    saveHolder: (number, holder) => saveHolder(pool, number, holder),
     findHolder: (number) => findHolder(db, number),
     recordEvents: (batch) => recordEvents(pool, batch),
     recordEvent: (event) => projectEvent(db, pool, event),
     recordReminder: (request, at, channels) => recordReminder(db, request, at, channels),
     recordRejectedCommand: (entry) => recordRejectedCommand(db, entry),
-    findCredential: (number) => findCredential(db, number),
+    findCredential: (number) => findCredential(pool, number),
     findRecords: (number) => findRecords(db, number),
     history: (number) => history(db, number),
     listCredentials: (filter) => listCredentials(db, filter),
@@ -49,7 +49,7 @@ export function createRepository(
     allPolicyVersions: () => allPolicyVersions(pool),
     addPolicyVersion: (policy, createdBy) => addPolicyVersion(pool, policy, createdBy),
     createApiKey: (role, label) => createApiKey(db, role, label),
-    findApiKey: (token) => findApiKey(db, token),
+    findApiKey: (token) => findApiKey(pool, token),
     close: async () => {
       await Promise.all([db.$disconnect(), pool.end()]);
     },

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { compareDates, isCalendarDate } from './calendar';
 import { RESERVED_PROVIDERS } from './ceu-balance';
+import { frozenSafePattern } from './frozen-safe-pattern';
 
 // zod registers its English messages as an import side effect, which bundlers may drop (the workflow
 // bundle did: "Invalid input" instead of 'Unrecognized key: "unit"'); register them explicitly.
@@ -94,7 +95,18 @@ export const ActorField = z.strictObject(
   { error: 'send the actor as {"kind":"ops","id":"<your API key id or staff id>"}' },
 );
 
-/** The instant the API received a command (ISO 8601 with offset); see rules/receipt.ts. */
+/** What `z.iso.datetime({ offset: true })` checks, in a form a frozen schema can use (see below). */
+const ISO_INSTANT = { offset: true, local: false, precision: null } as const;
+
+/**
+ * The instant the API received a command (ISO 8601 with offset); see rules/receipt.ts. zod's own
+ * pattern for these options, wrapped so the schema works deep-frozen (rules/frozen-safe-pattern.ts).
+ */
 export const ReceivedAtField = z.iso
-  .datetime({ offset: true, error: 'send an ISO 8601 instant, e.g. 2026-03-14T23:59:50Z' })
+  .datetime({
+    ...ISO_INSTANT,
+    error: 'send an ISO 8601 instant, e.g. 2026-03-14T23:59:50Z',
+    // zod takes a given pattern instead of building one; its parameter types just do not list it.
+    ...({ pattern: frozenSafePattern(z.core.regexes.datetime(ISO_INSTANT)) } as object),
+  })
   .optional();

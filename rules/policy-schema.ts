@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { dateAt } from './calendar';
 import { CalendarDateField, CentsField, Text } from './fields';
+import { frozenSafePattern } from './frozen-safe-pattern';
 import type { Policy } from './types';
 
 // One schema for a version of a body's rules: the API validates a new version with it, the workflow
@@ -38,7 +39,10 @@ export const PolicyVersionSchema = z
   .strictObject({
     id: z
       .string()
-      .regex(/^[a-z0-9][a-z0-9-]{1,39}$/, 'use 2 to 40 lowercase letters, digits or dashes, e.g. nasm-cpt'),
+      .regex(
+        frozenSafePattern(/^[a-z0-9][a-z0-9-]{1,39}$/),
+        'use 2 to 40 lowercase letters, digits or dashes, e.g. nasm-cpt',
+      ),
     version: z.number().int().min(1).max(100_000),
     effectiveFrom: CalendarDateField,
     name: Text(200),
@@ -69,7 +73,9 @@ export const PolicyVersionSchema = z
     auditDocumentDays: z.number().int().min(1).max(365),
     carryOverSurplus: z.boolean(),
     reminders: z.strictObject({
-      timeOfDay: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'use HH:MM, 00:00 to 23:59'),
+      timeOfDay: z
+        .string()
+        .regex(frozenSafePattern(/^([01]\d|2[0-3]):[0-5]\d$/), 'use HH:MM, 00:00 to 23:59'),
       daysBeforeExpiry: DayList,
       daysBeforeLateWindowCloses: DayList,
       daysBeforeLapse: DayList,
