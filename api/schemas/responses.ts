@@ -468,3 +468,14 @@ export const OpenApiDocumentOut = z
   .describe('An OpenAPI 3.1 document.');
 
 export const HtmlPage = z.string().describe('An HTML page.');
+
+// What clients receive (the output side), for typed reads in tests and clients.
+export type CredentialAnswer = z.output<typeof CredentialOut>;
+export type CredentialViewAnswer = z.output<typeof CredentialViewOut>;
+export type FeeQuoteAnswer = z.output<typeof FeeQuoteAnswerOut>;
+export type HistoryAnswer = z.output<typeof HistoryOut>;
+export type ApplicationAcceptedAnswer = z.output<typeof ApplicationAcceptedOut>;
+export type AuditAnswer = z.output<typeof AuditOut>;
+export type PetitionFiledAnswer = z.output<typeof PetitionFiledOut>;
+export type PetitionDecidedAnswer = z.output<typeof PetitionDecidedOut>;
+export type CredentialPageAnswer = z.output<typeof CredentialPageOut>;
