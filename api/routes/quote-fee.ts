@@ -14,7 +14,7 @@ export const quoteFeeRoute = defineRoute({
   params: CredentialParams,
   query: FeeQuoteQuery,
   responses: {
-    200: 'The quote: { accepted, window, lines, total (cents), validThrough } or { accepted: false, reason }.',
+    200: 'The quote: { accepted, window, lines, totalCents, validThrough } or { accepted: false, reason }.',
     404: 'No such credential.',
   },
   async handler({ params, query, services: { workflows, now } }) {
