@@ -384,6 +384,10 @@ export function outsideUnits(value: unknown): unknown {
   return Object.fromEntries(
     Object.entries(value).map(([key, inner]) => {
       if (CEU_KEYS.has(key) && Number.isSafeInteger(inner)) return [key, formatCeu(inner as number)];
+      // Reminder facts name their unit (`ceusMissingHundredths`): outside, the unit is the decimal.
+      if (key.endsWith('Hundredths') && Number.isSafeInteger(inner)) {
+        return [key.slice(0, -'Hundredths'.length), formatCeu(inner as number)];
+      }
       const money = MONEY_KEYS[key];
       if (money && typeof inner === 'number') return [money, inner];
       return [key, outsideUnits(inner)];

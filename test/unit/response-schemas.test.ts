@@ -2,6 +2,7 @@ import Ajv2020 from 'ajv/dist/2020';
 import { buildOpenApiDocument } from '../../api/openapi';
 import { encodeAnswer, missingResponseSchemas, RESPONSE_SCHEMAS } from '../../api/responses';
 import { ROUTES } from '../../api/routes';
+import { outsideUnits } from '../../api/schemas/responses';
 import { cycleDates } from '../../rules/cycle';
 import { quoteFee } from '../../rules/fees';
 import { getPolicy } from '../../rules/policies';
@@ -148,6 +149,30 @@ describe('response schemas', () => {
     const json = JSON.stringify(out);
     expect(json).not.toMatch(/"(amount|total|amountPaid)":/);
     expect(json).not.toMatch(/"(units|requestedUnits|grantedUnits|earned|required|shortfall)":\d/);
+  });
+
+  it('history data goes out in the same units, whatever the event', () => {
+    expect(
+      outsideUnits({
+        completion: { units: 50 },
+        petition: { requestedUnits: 40, grantedUnits: null, fee: { amount: 2500 } },
+        amountPaid: 9900,
+        fee: { total: 9900, lines: [{ amount: 9900 }] },
+        balance: { earned: 190, shortfall: 10, counted: [{ units: 190 }] },
+        facts: { feeDueCents: 9900, ceusMissingHundredths: 10 },
+        ceusEarned: 190,
+        draw: 42,
+      }),
+    ).toEqual({
+      completion: { units: '0.50' },
+      petition: { requestedUnits: '0.40', grantedUnits: null, fee: { amountCents: 2500 } },
+      amountPaidCents: 9900,
+      fee: { totalCents: 9900, lines: [{ amountCents: 9900 }] },
+      balance: { earned: '1.90', shortfall: '0.10', counted: [{ units: '1.90' }] },
+      facts: { feeDueCents: 9900, ceusMissing: '0.10' },
+      ceusEarned: '1.90',
+      draw: 42,
+    });
   });
 
   it('an answer that does not match its schema is refused, not sent', () => {
