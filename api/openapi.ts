@@ -136,7 +136,8 @@ export function buildOpenApiDocument(routes: readonly Route[]) {
       description:
         'Credential recertification: backend services report facts, the member portal acts for the holder, ' +
         'ops decide. Authenticate with `Authorization: Bearer <API key>`; each operation lists the roles ' +
-        'it accepts in x-roles. Money is in integer cents, CEUs are decimal strings such as "0.50".',
+        'it accepts in x-roles. Money is in integer cents, in fields whose names end in `Cents`; CEUs are ' +
+        'decimal strings with two decimals in every answer ("1.50"), and requests take "0.50" or 0.5.',
     },
     servers: [{ url: '/' }],
     security: [{ apiKey: [] }],
