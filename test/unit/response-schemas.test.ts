@@ -7,6 +7,8 @@ import { cycleDates } from '../../rules/cycle';
 import { quoteFee } from '../../rules/fees';
 import { getPolicy } from '../../rules/policies';
 import { credentialView, type ViewSource } from '../../workflows/view';
+import * as v1 from '../../workflows/v1/state';
+import { buildView as buildV1View } from '../../workflows/v1/view';
 
 // Every status a route lists has a response schema, and the answers the schemas build carry one
 // CEU unit ("1.50") and money in `…Cents` fields. The real answers are checked over HTTP in
@@ -149,6 +151,60 @@ describe('response schemas', () => {
     const json = JSON.stringify(out);
     expect(json).not.toMatch(/"(amount|total|amountPaid)":/);
     expect(json).not.toMatch(/"(units|requestedUnits|grantedUnits|earned|required|shortfall)":\d/);
+  });
+
+  it("a first-release run's view goes out in the same units (one mapper for both engines)", () => {
+    const actor = { kind: 'portal' as const, id: 'key-1' };
+    const at = Date.parse('2026-11-20T12:00:00Z');
+    const state = v1.initialState(
+      {
+        credentialNumber: 'CPT-V1',
+        policyId: 'nasm-cpt',
+        certifiedOn: '2025-06-30',
+        cycle: 1,
+        cycleStart: '2025-06-30',
+      },
+      at,
+    );
+    v1.reportCompletion(
+      state,
+      {
+        provider: 'acme',
+        completionId: 'A-1',
+        course: 'Nutrition',
+        units: 190,
+        completedOn: '2026-01-10',
+        approved: true,
+        reportedBy: { kind: 'service', id: 'key-2' },
+      },
+      at,
+    );
+    v1.filePetition(
+      state,
+      {
+        course: 'Kettlebells',
+        requestedUnits: 40,
+        completedOn: '2026-02-01',
+        paymentReference: 'pay-9',
+        amountPaid: 2500,
+        filedBy: actor,
+      },
+      '2026-02-02',
+      at,
+      { code: 'petition', label: 'Petition fee', amount: 2500 },
+    );
+    const command = { paymentReference: 'pay-10', amountPaid: 12000, submittedBy: actor };
+    v1.receiveApplication(state, command, v1.evaluate(state, command, '2026-11-20'), '2026-11-20', at);
+    const out = encodeAnswer('revokeCredential', 200, buildV1View(state, at)) as Encoded;
+    expect(out.ceus).toMatchObject({ required: '2.00', earned: '1.90', shortfall: '0.10' });
+    expect(out.completions[0]?.units).toBe('1.90');
+    expect(out.petitions[0]).toMatchObject({
+      requestedUnits: '0.40',
+      grantedUnits: null,
+      fee: { amountCents: 2500 },
+    });
+    expect(out.application).toMatchObject({ amountPaidCents: 12000, fee: { totalCents: 9900 } });
+    expect(JSON.stringify(out)).not.toMatch(/"(amount|total|amountPaid)":/);
   });
 
   it('history data goes out in the same units, whatever the event', () => {
