@@ -11,6 +11,7 @@ import { DOCS_ASSETS_PATH, docsAssets } from './docs-ui';
 import { AppError, errorHandler } from './errors';
 import { buildOpenApiDocument } from './openapi';
 import { type ApiMetrics, createApiMetrics } from './metrics';
+import { encodeAnswer } from './responses';
 import { publicRateLimit, type RateLimitOptions, VERIFY_RATE_LIMIT } from './public-rate-limit';
 import type { Route, Services } from './registry';
 import { inRequestContext, requestId, type RequestLocals } from './request-scope';
@@ -69,9 +70,10 @@ function mount(app: express.Express, route: Route, services: Services, limiter: 
         },
         services,
       );
+      const body = encodeAnswer(route.operationId, result.status, result.body);
       res.status(result.status).set(result.headers ?? {});
-      if (result.type === 'html') res.type('html').send(result.body);
-      else res.json(result.body);
+      if (result.type === 'html') res.type('html').send(body);
+      else res.json(body);
     }),
   );
   app[route.method](route.path, ...chain);

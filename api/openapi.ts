@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Route } from './registry';
+import { responseSchema } from './responses';
 import { ErrorBody } from './schemas/errors';
 
 // The OpenAPI 3.1 document, derived from the route table and its zod schemas (the ones that validate).
@@ -9,6 +10,17 @@ type JsonSchema = Record<string, unknown>;
 function jsonSchema(schema: z.ZodType): JsonSchema {
   // `input`: what a client sends (before defaults and transforms such as "0.50" → 50).
   const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input' });
+  return rest;
+}
+
+/** What the API sends: the output side of an answer's schema (CEUs as "1.50", money in `…Cents`). */
+function answerSchema(schema: z.ZodType): JsonSchema {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, {
+    target: 'draft-2020-12',
+    io: 'output',
+    // History data is the event's own JSON, converted by a transform: any JSON value.
+    unrepresentable: 'any',
+  });
   return rest;
 }
 
@@ -70,10 +82,14 @@ function responses(route: Route): Record<string, JsonSchema> {
   };
   return Object.fromEntries(
     Object.entries(all).map(([status, description = '']) => {
-      const isError = Number(status) >= 400;
-      const media = isError
-        ? { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } }
-        : { [route.produces ?? 'application/json']: {} };
+      const schema = responseSchema(route.operationId, Number(status));
+      const type = Number(status) < 400 ? (route.produces ?? 'application/json') : 'application/json';
+      // No schema: test/unit/response-schemas.test.ts fails until api/responses.ts has one.
+      const media = !schema
+        ? { [type]: {} }
+        : schema === ErrorBody
+          ? { [type]: { schema: { $ref: '#/components/schemas/Error' } } }
+          : { [type]: { schema: answerSchema(schema) } };
       return [status, { description, content: media }];
     }),
   );
@@ -120,7 +136,8 @@ export function buildOpenApiDocument(routes: readonly Route[]) {
       description:
         'Credential recertification: backend services report facts, the member portal acts for the holder, ' +
         'ops decide. Authenticate with `Authorization: Bearer <API key>`; each operation lists the roles ' +
-        'it accepts in x-roles. Money is in integer cents, CEUs are decimal strings such as "0.50".',
+        'it accepts in x-roles. Money is in integer cents, in fields whose names end in `Cents`; CEUs are ' +
+        'decimal strings with two decimals in every answer ("1.50"), and requests take "0.50" or 0.5.',
     },
     servers: [{ url: '/' }],
     security: [{ apiKey: [] }],

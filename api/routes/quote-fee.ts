@@ -19,7 +19,7 @@ export const quoteFeeRoute = defineRoute({
   params: CredentialParams,
   query: FeeQuoteQuery,
   responses: {
-    200: 'The quote: { accepted, window, lines, total (cents), validThrough } or { accepted: false, reason }.',
+    200: 'The quote: { accepted, window, lines, totalCents, validThrough } or { accepted: false, reason }.',
     404: 'No such credential.',
     409: "The credential's workflow closed abnormally: no fee can be quoted (contact support).",
     503: 'A dependency is unavailable: see Retry-After.',

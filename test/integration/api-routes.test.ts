@@ -1,3 +1,4 @@
+import { FeeQuoteOut } from '../../api/schemas/responses';
 import { addDays, addYears, dateAt } from '../../rules/calendar';
 import { cycleDates } from '../../rules/cycle';
 import { quoteFee } from '../../rules/fees';
@@ -146,7 +147,7 @@ describe('API routes against the real stack', () => {
         const s = await state('API-CEU-1');
         return s.completions.length > 0 && s;
       });
-      expect(view.completions).toEqual([expect.objectContaining({ completionId: 'c-100', units: 50 })]);
+      expect(view.completions).toEqual([expect.objectContaining({ completionId: 'c-100', units: '0.50' })]);
       await eventually(
         async () => (await stack.db.ceuRecord.count({ where: { credentialNumber: 'API-CEU-1' } })) > 0,
       );
@@ -163,7 +164,7 @@ describe('API routes against the real stack', () => {
         const s = await state('API-CEU-1');
         return s.completions.length > 1 && s;
       });
-      expect(view.completions.find((c) => c.completionId === 'c-101')?.units).toBe(30);
+      expect(view.completions.find((c) => c.completionId === 'c-101')?.units).toBe('0.30');
     });
 
     it('when a completion is reported for an unknown credential, then 404', async () => {
@@ -212,13 +213,18 @@ describe('API routes against the real stack', () => {
         token: keys.portal,
       });
       expect(answer.status).toBe(200);
-      expect(answer.body.quote).toEqual(quoteFee(view.dates, NASM_CPT, late));
-      expect(answer.body.quote.total).toBe(12900);
+      expect(answer.body.quote).toEqual(FeeQuoteOut.parse(quoteFee(view.dates, NASM_CPT, late)));
+      expect(answer.body.quote.totalCents).toBe(12900);
     });
 
     it('when no day is given, then it quotes today in the policy’s zone (ops may read it too)', async () => {
       const answer = await call<QuoteAnswer>('GET', '/credentials/API-CEU-1/fee-quote', { token: keys.ops });
-      expect(answer.body.quote).toMatchObject({ accepted: true, window: 'in_cycle', on: today, total: 9900 });
+      expect(answer.body.quote).toMatchObject({
+        accepted: true,
+        window: 'in_cycle',
+        on: today,
+        totalCents: 9900,
+      });
     });
 
     it('when the day is not a date, then 400 on "on"', async () => {
@@ -247,7 +253,7 @@ describe('API routes against the real stack', () => {
       expect(first.status).toBe(201);
       expect(first.body).toMatchObject({
         petitionId: expect.any(String),
-        fee: { code: 'petition', amount: 2500 },
+        fee: { code: 'petition', amountCents: 2500 },
       });
       const repeat = await call('POST', '/credentials/API-PET-1/petitions', options);
       expect(repeat.status).toBe(201);
@@ -285,7 +291,7 @@ describe('API routes against the real stack', () => {
       };
       const decided = await call('POST', path, options);
       expect(decided.status).toBe(200);
-      expect(decided.body).toMatchObject({ petitionId, status: 'approved', grantedUnits: 30 });
+      expect(decided.body).toMatchObject({ petitionId, status: 'approved', grantedUnits: '0.30' });
       expect((await call('POST', path, options)).body).toEqual(decided.body);
       const again = await call('POST', path, { ...options, headers: { 'idempotency-key': 'decide-2' } });
       expect(again.status).toBe(422);

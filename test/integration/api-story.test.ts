@@ -83,24 +83,24 @@ describe('end to end through the API: enrolment → CEUs → CPR/AED → quote �
 
     const ready = await eventually(async () => {
       const { body } = await call<CredentialRead>('GET', `/credentials/${NUMBER}`, { token: keys.portal });
-      return body.state?.ceus.shortfall === 0 && body.state;
+      return body.state?.ceus.shortfall === '0.00' && body.state;
     });
-    expect(ready.ceus).toMatchObject({ earned: 200, fromCourses: 190, fromCprAed: 10 });
+    expect(ready.ceus).toMatchObject({ earned: '2.00', fromCourses: '1.90', fromCprAed: '0.10' });
     expect(ready.dates).toEqual(cycle1);
 
     const quote = await call<QuoteAnswer>('GET', `/credentials/${NUMBER}/fee-quote`, { token: keys.portal });
-    expect(quote.body.quote).toMatchObject({ accepted: true, window: 'in_cycle', total: 9900 });
+    expect(quote.body.quote).toMatchObject({ accepted: true, window: 'in_cycle', totalCents: 9900 });
 
     const applied = await call<ApplicationAccepted>('POST', `/credentials/${NUMBER}/applications`, {
       token: keys.portal,
       headers: { 'idempotency-key': 'story-application' },
-      body: { paymentReference: 'pay-story-1', amountPaidCents: quote.body.quote.total },
+      body: { paymentReference: 'pay-story-1', amountPaidCents: quote.body.quote.totalCents },
     });
     expect(applied.status).toBe(201);
     expect(applied.body).toMatchObject({
       applicationId: expect.any(String),
       receivedOn: today,
-      fee: { total: 9900 },
+      fee: { totalCents: 9900 },
       auditSelected: expect.any(Boolean),
     });
 

@@ -1,6 +1,8 @@
-import type { CredentialRecords, HistoryEntry, Holder } from '../../db/types';
-import type { FeeQuote } from '../../rules/types';
-import type { CredentialView } from '../../workflows/contract';
+import type {
+  CredentialAnswer,
+  FeeQuoteAnswer,
+  HistoryAnswer as HistoryAnswerOut,
+} from '../../api/schemas/responses';
 
 // A small HTTP client for the API tests: JSON in, status + parsed JSON out.
 
@@ -62,18 +64,9 @@ export async function eventually<T>(
   }
 }
 
-// Success bodies of the API, for typed reads in tests.
-export interface CredentialRead {
-  state: CredentialView;
-  records: CredentialRecords | null;
-  holder: Holder | null;
-}
-export interface QuoteAnswer {
-  credentialNumber: string;
-  cycle: number;
-  quote: Extract<FeeQuote, { accepted: true }>;
-}
-export interface HistoryAnswer {
-  credentialNumber: string;
-  events: HistoryEntry[];
-}
+// Success bodies of the API (the output side of api/schemas/responses.ts), for typed reads in tests.
+export type CredentialRead = CredentialAnswer;
+export type QuoteAnswer = Omit<FeeQuoteAnswer, 'quote'> & {
+  quote: Extract<FeeQuoteAnswer['quote'], { accepted: true }>;
+};
+export type HistoryAnswer = HistoryAnswerOut;

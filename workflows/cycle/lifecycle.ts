@@ -36,6 +36,7 @@ export function cycleStarted(
   at: number,
   workflowId: string,
   phase: Phase,
+  today: CalendarDate,
 ): CredentialEvent {
   return event(state, cycleKey(state, 'cycle_started'), at, SYSTEM, {
     type: 'cycle_started',
@@ -45,6 +46,9 @@ export function cycleStarted(
     certifiedOn: state.input.certifiedOn,
     dates: state.dates,
     phase,
+    // The new cycle's balance: the facts it carries keep their keys, so a renewed credential's
+    // ceus_earned would otherwise stay at the previous cycle's.
+    ceusEarned: balanceOn(state, today).earned,
   });
 }
 

@@ -74,7 +74,7 @@ async function cycle(input: CredentialInput, root: CancellationScope): Promise<C
   if (!input.resume) {
     const now = Date.now();
     projector.push([
-      lifecycle.cycleStarted(state, now, workflowInfo().workflowId, phase),
+      lifecycle.cycleStarted(state, now, workflowInfo().workflowId, phase, today(state, now)),
       ...lifecycle.carriedFacts(state, now, today(state, now)),
     ]);
   }
