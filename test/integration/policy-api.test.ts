@@ -114,7 +114,7 @@ describe('adding a policy version through the API', () => {
   it('when ops add a higher renewal fee effective tomorrow, then the running credential quotes the old fee today and the new one from tomorrow, keeps its requirement, and gets the version by signal', async () => {
     const before = (await call<CredentialRead>('GET', `/credentials/${running}`, { token: keys.ops })).body
       .state;
-    expect((await quote(running)).total).toBe(NASM_CPT.fees.renewal);
+    expect((await quote(running)).totalCents).toBe(NASM_CPT.fees.renewal);
 
     const added = await addVersion(v2);
     expect(added.status).toBe(201);
@@ -130,8 +130,8 @@ describe('adding a policy version through the API', () => {
     expect(signals).toContain('publishPolicyVersion');
 
     // The fee follows the version in force on the day received; today is still the old one.
-    expect((await quote(running)).total).toBe(NASM_CPT.fees.renewal);
-    expect((await quote(running, tomorrow)).total).toBe(v2.fees.renewal);
+    expect((await quote(running)).totalCents).toBe(NASM_CPT.fees.renewal);
+    expect((await quote(running, tomorrow)).totalCents).toBe(v2.fees.renewal);
 
     // The workflow has it (recorded by its handler), and its own quote for today agrees with the API.
     await eventually(
@@ -172,7 +172,7 @@ describe('adding a policy version through the API', () => {
       Buffer.from(payload?.data ?? new Uint8Array()).toString('utf8'),
     ) as CredentialInput;
     expect(input.policyVersions?.map((v) => v.version)).toEqual([1, 2]);
-    expect((await quote('POL-NEW-1')).total).toBe(NASM_CPT.fees.renewal);
-    expect((await quote('POL-NEW-1', tomorrow)).total).toBe(v2.fees.renewal);
+    expect((await quote('POL-NEW-1')).totalCents).toBe(NASM_CPT.fees.renewal);
+    expect((await quote('POL-NEW-1', tomorrow)).totalCents).toBe(v2.fees.renewal);
   });
 });
