@@ -27,6 +27,11 @@ export interface RouteContext<P, Q, B> {
   readonly actor: Actor | null;
   /** `Idempotency-Key` header, on routes that accept one. */
   readonly idempotencyKey: string | undefined;
+  /**
+   * The instant the API received the request (ISO 8601), taken once on arrival: every command sends
+   * it to the workflow as `receivedAt` (rules/receipt.ts), so a backlogged worker does not move it.
+   */
+  readonly receivedAt: string;
   readonly services: Services;
 }
 
@@ -71,6 +76,8 @@ export interface RawRequest {
   readonly body: unknown;
   readonly actor: Actor | null;
   readonly idempotencyKey: unknown;
+  /** Epoch ms the request arrived (the app's clock). */
+  readonly receivedAt: number;
 }
 
 /** A route with its types erased: what the router and the OpenAPI generator walk over. */
@@ -93,6 +100,7 @@ export function defineRoute<P = Record<string, never>, Q = Record<string, never>
         idempotencyKey: spec.idempotencyKey
           ? parse(IdempotencyKey, raw.idempotencyKey, 'Idempotency-Key')
           : undefined,
+        receivedAt: new Date(raw.receivedAt).toISOString(),
         services,
       }),
   };

@@ -23,7 +23,12 @@ export const decidePetitionRoute = defineRoute({
     const petition = await ctx.services.workflows.update(
       ctx.params.number,
       decidePetition,
-      { ...ctx.body, petitionId: ctx.params.petitionId, decidedBy: actor },
+      {
+        ...ctx.body,
+        petitionId: ctx.params.petitionId,
+        decidedBy: actor,
+        receivedAt: ctx.receivedAt,
+      },
       { actor, idempotencyKey: ctx.idempotencyKey },
     );
     return { status: 200, body: petition };

@@ -21,6 +21,7 @@ export const reportCeuCompletionRoute = defineRoute({
     await ctx.services.workflows.signal(number, reportCeuCompletion, {
       ...ctx.body,
       reportedBy: actorOf(ctx),
+      receivedAt: ctx.receivedAt,
     });
     return { status: 202, body: { credentialNumber: number, accepted: true } };
   },

@@ -17,7 +17,11 @@ export const reportCprAedRoute = defineRoute({
   responses: { 202: 'Accepted.' },
   async handler(ctx) {
     const { number } = ctx.params;
-    await ctx.services.workflows.signal(number, reportCprAed, { ...ctx.body, reportedBy: actorOf(ctx) });
+    await ctx.services.workflows.signal(number, reportCprAed, {
+      ...ctx.body,
+      reportedBy: actorOf(ctx),
+      receivedAt: ctx.receivedAt,
+    });
     return { status: 202, body: { credentialNumber: number, accepted: true } };
   },
 });

@@ -23,7 +23,7 @@ export const revokeCredentialRoute = defineRoute({
     const view = await ctx.services.workflows.update(
       ctx.params.number,
       revoke,
-      { reason: ctx.body.reason, revokedBy: actor },
+      { reason: ctx.body.reason, revokedBy: actor, receivedAt: ctx.receivedAt },
       { actor, idempotencyKey: ctx.idempotencyKey },
     );
     return { status: 200, body: view };
