@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { z } from 'zod';
 import type { ApiRole, Repository } from '../db/types';
 import type { Actor } from '../workflows/contract';
+import { oncePerKey } from './command-receipts';
 import type { CredentialWorkflows } from './credential-workflows';
 import { IdempotencyKey } from './schemas/common';
 import type { TextBody } from './text-body';
@@ -91,8 +92,8 @@ export function defineRoute<P = Record<string, never>, Q = Record<string, never>
   const { handler, ...rest } = spec;
   return {
     ...rest,
-    run: (raw, services) =>
-      handler({
+    run: (raw, services) => {
+      const ctx: RouteContext<P, Q, B> = {
         params: spec.params ? parse(spec.params, raw.params) : ({} as P),
         query: spec.query ? parse(spec.query, raw.query ?? {}) : ({} as Q),
         body: spec.body ? parse(spec.body, raw.body ?? {}) : (undefined as B),
@@ -102,7 +103,18 @@ export function defineRoute<P = Record<string, never>, Q = Record<string, never>
           : undefined,
         receivedAt: new Date(raw.receivedAt).toISOString(),
         services,
-      }),
+      };
+      const credentialNumber = (ctx.params as { number?: unknown }).number;
+      if (!ctx.idempotencyKey || typeof credentialNumber !== 'string') return handler(ctx);
+      // A command with a key: its first final outcome answers every retry (api/command-receipts.ts).
+      return oncePerKey(
+        services.repository,
+        services.now,
+        { credentialNumber, operation: spec.operationId, idempotencyKey: ctx.idempotencyKey },
+        { params: ctx.params, body: ctx.body },
+        () => handler(ctx),
+      );
+    },
   };
 }
 

@@ -1,5 +1,6 @@
 import { createApiKey, findApiKey } from './api-keys';
 import { connectionStringOf, type Db } from './client';
+import { findCommandReceipt, saveCommandReceipt } from './command-receipts';
 import { findCredentialState, markWorkflowStatus } from './credential-state';
 import { history, recordRejectedCommand } from './history';
 import { findHolder, saveHolder } from './holders';
@@ -40,6 +41,8 @@ export function createRepository(
     markWorkflowStatus: (number, status) => markWorkflowStatus(pool, number, status),
     reportOutcome: (number, kind, source, id) => reportOutcome(pool, number, kind, source, id),
     reportOutcomesFor: (actorId, afterSeq, limit) => reportOutcomesFor(pool, actorId, afterSeq, limit),
+    findCommandReceipt: (key, now) => findCommandReceipt(pool, key, now),
+    saveCommandReceipt: (key, receipt, now) => saveCommandReceipt(pool, key, receipt, now),
     policyVersions: (policyId) => policyVersions(pool, policyId),
     allPolicyVersions: () => allPolicyVersions(pool),
     addPolicyVersion: (policy, createdBy) => addPolicyVersion(pool, policy, createdBy),

@@ -35,6 +35,8 @@ function fakeRepository(): jest.Mocked<Repository> {
     markWorkflowStatus: jest.fn(),
     reportOutcome: jest.fn().mockResolvedValue(null),
     reportOutcomesFor: jest.fn().mockResolvedValue({ items: [], nextCursor: null }),
+    findCommandReceipt: jest.fn().mockResolvedValue(null),
+    saveCommandReceipt: jest.fn(),
     policyVersions: jest.fn().mockResolvedValue([]),
     allPolicyVersions: jest.fn().mockResolvedValue([]),
     addPolicyVersion: jest.fn(),
