@@ -25,6 +25,11 @@ const IN_TRANSITION: ReadonlySet<string> = new Set(['renewal_in_progress', 'upgr
 /** Seconds a caller waits before retrying a command refused during a renewal or an upgrade. */
 export const RETRY_AFTER_TRANSITION_S = '1';
 
+/** A refusal that only says "not now": the same command succeeds once the run has moved on. */
+export function isTransient(reasons: readonly Rejection[]): boolean {
+  return reasons.some((r) => IN_TRANSITION.has(r.code));
+}
+
 export function rejectedError(command: string, reasons: readonly Rejection[]): AppError {
   const details = reasons.map(({ code, message }) => ({ code, message }));
   // A closed credential refuses everything: that is a state conflict, not a fixable request.
