@@ -391,6 +391,33 @@ describe('command input over HTTP: 400s before the workflow, 409 + Retry-After w
     },
   );
 
+  it('when a receipt is older than 30 days, then it no longer answers, and a later insert purges or replaces it', async () => {
+    const key = { credentialNumber: 'CPT-RETAIN-1', operation: 'filePetition', idempotencyKey: 'old-1' };
+    const first = Date.parse('2026-01-01T00:00:00Z');
+    const receipt = {
+      requestHash: 'h1',
+      status: 201,
+      response: { headers: {}, body: { petitionId: 'P-1' } },
+    };
+    await repository.saveCommandReceipt(key, receipt, first);
+    const day = 24 * 60 * 60 * 1000;
+    expect(await repository.findCommandReceipt(key, first + 29 * day)).toMatchObject({ status: 201 });
+    expect(await repository.findCommandReceipt(key, first + 31 * day)).toBeNull();
+    // A live receipt is never overwritten: the first outcome stays.
+    const stored = await repository.saveCommandReceipt(key, { ...receipt, requestHash: 'h2' }, first + day);
+    expect(stored.requestHash).toBe('h1');
+    // Another command's insert 31 days on purges the expired row; the same key may then be used anew.
+    const other = { ...key, idempotencyKey: 'new-1' };
+    await repository.saveCommandReceipt(other, receipt, first + 31 * day);
+    expect(await db.commandReceipt.count({ where: { credentialNumber: 'CPT-RETAIN-1' } })).toBe(1);
+    const reused = await repository.saveCommandReceipt(
+      key,
+      { ...receipt, requestHash: 'h3' },
+      first + 32 * day,
+    );
+    expect(reused.requestHash).toBe('h3');
+  });
+
   it('when the workflow is not answering (503), then no outcome is stored: the retry with the key reaches it again', async () => {
     const grpcUnavailable = Object.assign(new Error('14 UNAVAILABLE'), { code: 14 });
     const { ServiceError } = await import('@temporalio/client');

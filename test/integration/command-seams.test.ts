@@ -252,6 +252,8 @@ describe('command seams over HTTP: receipt stamps, retries across renewal, petit
     });
     expect(again.status).toBe(200);
     expect(again.body).toEqual(first.body);
+    // Answered from the API's receipts: it does not depend on Temporal still knowing the closed run.
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
     // Without the key it is a new command, which a closed credential refuses.
     const fresh = await call('POST', `/credentials/${number}/revocation`, {
       token: keys.ops,
