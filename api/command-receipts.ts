@@ -30,6 +30,24 @@ export function requestHash(request: unknown): string {
   return createHash('sha256').update(canonical(request)).digest('hex');
 }
 
+/**
+ * The store is PostgreSQL: when it fails the answer is 503, and the retry the client then sends with
+ * its key is safe. A command already applied is found again by the workflow by its update id.
+ */
+async function orUnavailable<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (err) {
+    if (err instanceof AppError) throw err;
+    throw new AppError(
+      'unavailable',
+      'The database did not answer: send the same request with the same Idempotency-Key again shortly.',
+      [],
+      { 'Retry-After': '5' },
+    );
+  }
+}
+
 /** Header telling a client that this answer is the stored first outcome of its key. */
 export const REPLAYED_HEADER = 'Idempotent-Replayed';
 
@@ -45,7 +63,7 @@ export async function oncePerKey(
   run: () => Promise<RouteResult>,
 ): Promise<RouteResult> {
   const hash = requestHash(request);
-  const stored = await repository.findCommandReceipt(key, now());
+  const stored = await orUnavailable(repository.findCommandReceipt(key, now()));
   if (stored) {
     if (stored.requestHash !== hash) {
       throw new AppError(
@@ -72,23 +90,27 @@ export async function oncePerKey(
     result = await run();
   } catch (err) {
     if (err instanceof AppError && isFinal(err.status)) {
-      await repository.saveCommandReceipt(
-        key,
-        { requestHash: hash, status: err.status, response: { headers: {}, body: errorBody(err) } },
-        now(),
+      await orUnavailable(
+        repository.saveCommandReceipt(
+          key,
+          { requestHash: hash, status: err.status, response: { headers: {}, body: errorBody(err) } },
+          now(),
+        ),
       );
     }
     throw err;
   }
   if (isFinal(result.status)) {
-    await repository.saveCommandReceipt(
-      key,
-      {
-        requestHash: hash,
-        status: result.status,
-        response: { headers: { ...result.headers }, body: result.body },
-      },
-      now(),
+    await orUnavailable(
+      repository.saveCommandReceipt(
+        key,
+        {
+          requestHash: hash,
+          status: result.status,
+          response: { headers: { ...result.headers }, body: result.body },
+        },
+        now(),
+      ),
     );
   }
   return result;

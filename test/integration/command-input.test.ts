@@ -418,6 +418,26 @@ describe('command input over HTTP: 400s before the workflow, 409 + Retry-After w
     expect(reused.requestHash).toBe('h3');
   });
 
+  it('when PostgreSQL fails to store the outcome, then 503 with Retry-After, and the retry with the key gets the outcome', async () => {
+    const save = jest
+      .spyOn(repository, 'saveCommandReceipt')
+      .mockRejectedValueOnce(
+        Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }),
+      );
+    const headers = { 'idempotency-key': 'store-down-1' };
+    const body = { paymentReference: 'pay-store-down', amountPaidCents: 9900 };
+    fake.handle.executeUpdate.mockResolvedValue({ applicationId: 'A-2' });
+    const down = await call('POST', `${p}/applications`, { token: tokens.portal, headers, body });
+    expect(down.status).toBe(503);
+    expect(down.headers.get('retry-after')).toBe('5');
+    expect(down.body.error.message).toContain('same Idempotency-Key');
+    // The workflow answers the retry by its update id; this time the outcome is stored.
+    const retried = await call('POST', `${p}/applications`, { token: tokens.portal, headers, body });
+    expect(retried).toMatchObject({ status: 201, body: { applicationId: 'A-2' } });
+    expect(await db.commandReceipt.count({ where: { idempotencyKey: 'store-down-1' } })).toBe(1);
+    save.mockRestore();
+  });
+
   it('when the workflow is not answering (503), then no outcome is stored: the retry with the key reaches it again', async () => {
     const grpcUnavailable = Object.assign(new Error('14 UNAVAILABLE'), { code: 14 });
     const { ServiceError } = await import('@temporalio/client');
