@@ -200,7 +200,11 @@ describe('command seams over HTTP: receipt stamps, retries across renewal, petit
     expect(reused.body.error.message).toContain('different filePetition request');
 
     const where = { credentialNumber: number };
-    const ledger = await stack.db.feeLedgerEntry.findMany({ where });
+    // The projection writes the renewal's charge a moment after the run has moved on.
+    const ledger = await eventually(async () => {
+      const rows = await stack.db.feeLedgerEntry.findMany({ where });
+      return rows.length >= 2 && rows;
+    });
     expect(ledger.map((e) => [e.code, e.amount]).sort()).toEqual([
       ['petition', 2500],
       ['renewal', 9900],
