@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { CommandReceiptKey, Repository } from '../db/types';
+import type { CommandReceipt, CommandReceiptKey, Repository } from '../db/types';
 import { AppError, errorBody } from './errors';
 import type { RouteResult } from './registry';
 
@@ -64,54 +64,52 @@ export async function oncePerKey(
 ): Promise<RouteResult> {
   const hash = requestHash(request);
   const stored = await orUnavailable(repository.findCommandReceipt(key, now()));
-  if (stored) {
-    if (stored.requestHash !== hash) {
-      throw new AppError(
-        'rejected',
-        `Idempotency-Key ${key.idempotencyKey} was already used on ${stored.createdAt} for a different ` +
-          `${key.operation} request on credential ${key.credentialNumber}: send a new key with a new request.`,
-        [
-          {
-            field: 'Idempotency-Key',
-            code: 'idempotency_key_reused',
-            message: 'already used for a different request',
-          },
-        ],
-      );
-    }
-    return {
-      status: stored.status,
-      headers: { ...stored.response.headers, [REPLAYED_HEADER]: 'true' },
-      body: stored.response.body,
-    };
-  }
+  if (stored) return replay(key, hash, stored);
   let result: RouteResult;
   try {
     result = await run();
   } catch (err) {
     if (err instanceof AppError && isFinal(err.status)) {
-      await orUnavailable(
-        repository.saveCommandReceipt(
-          key,
-          { requestHash: hash, status: err.status, response: { headers: {}, body: errorBody(err) } },
-          now(),
-        ),
-      );
+      const response = { headers: {}, body: errorBody(err) };
+      await save(repository, now, key, { requestHash: hash, status: err.status, response });
     }
     throw err;
   }
-  if (isFinal(result.status)) {
-    await orUnavailable(
-      repository.saveCommandReceipt(
-        key,
+  if (!isFinal(result.status)) return result;
+  const response = { headers: { ...result.headers }, body: result.body };
+  const first = await save(repository, now, key, { requestHash: hash, status: result.status, response });
+  // Two first tries with one key raced: the one stored first is the outcome of the key.
+  return first.requestHash === hash ? result : replay(key, hash, first);
+}
+
+async function save(
+  repository: Repository,
+  now: () => number,
+  key: CommandReceiptKey,
+  receipt: Omit<CommandReceipt, 'createdAt'>,
+): Promise<CommandReceipt> {
+  return orUnavailable(repository.saveCommandReceipt(key, receipt, now()));
+}
+
+/** The stored outcome of the key, or a 422 when it was stored for another request. */
+function replay(key: CommandReceiptKey, hash: string, stored: CommandReceipt): RouteResult {
+  if (stored.requestHash !== hash) {
+    throw new AppError(
+      'rejected',
+      `Idempotency-Key ${key.idempotencyKey} was already used on ${stored.createdAt} for a different ` +
+        `${key.operation} request on credential ${key.credentialNumber}: send a new key with a new request.`,
+      [
         {
-          requestHash: hash,
-          status: result.status,
-          response: { headers: { ...result.headers }, body: result.body },
+          field: 'Idempotency-Key',
+          code: 'idempotency_key_reused',
+          message: 'already used for a different request',
         },
-        now(),
-      ),
+      ],
     );
   }
-  return result;
+  return {
+    status: stored.status,
+    headers: { ...stored.response.headers, [REPLAYED_HEADER]: 'true' },
+    body: stored.response.body,
+  };
 }

@@ -438,6 +438,25 @@ describe('command input over HTTP: 400s before the workflow, 409 + Retry-After w
     save.mockRestore();
   });
 
+  it('when two first tries of one key race with different requests, then one is answered and the other is a 422', async () => {
+    // Both pass the lookup before either is stored; the workflow answers both with the first outcome.
+    fake.handle.executeUpdate.mockImplementation(
+      () => new Promise((resolve) => setTimeout(() => resolve({ petitionId: 'P-RACE', fee: {} }), 200)),
+    );
+    const headers = { 'idempotency-key': 'race-1' };
+    const answers = await Promise.all(
+      ['pay-race-a', 'pay-race-b'].map((paymentReference) =>
+        call('POST', `${p}/petitions`, {
+          token: tokens.portal,
+          headers,
+          body: { ...petition, paymentReference },
+        }),
+      ),
+    );
+    expect(answers.map((a) => a.status).sort()).toEqual([201, 422]);
+    expect(answers.find((a) => a.status === 422)?.body.error.details[0]?.code).toBe('idempotency_key_reused');
+  });
+
   it('when the workflow is not answering (503), then no outcome is stored: the retry with the key reaches it again', async () => {
     const grpcUnavailable = Object.assign(new Error('14 UNAVAILABLE'), { code: 14 });
     const { ServiceError } = await import('@temporalio/client');
