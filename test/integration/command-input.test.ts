@@ -391,6 +391,47 @@ describe('command input over HTTP: 400s before the workflow, 409 + Retry-After w
     },
   );
 
+  it('when any command route is called, then the workflow gets the receipt instant taken as the request arrived', async () => {
+    const signals = [
+      {
+        role: 'service' as const,
+        path: `${p}/ceu-completions`,
+        body: {
+          provider: 'acme',
+          completionId: 'C-1',
+          course: 'Core',
+          units: '0.50',
+          completedOn: '2026-01-02',
+          approved: true,
+        },
+      },
+      {
+        role: 'portal' as const,
+        path: `${p}/cpr-aed`,
+        body: { certificationId: 'RC-1', issuedOn: '2026-01-02', expiresOn: '2028-01-02', handsOn: true },
+      },
+    ];
+    fake.handle.executeUpdate.mockResolvedValue({});
+    const before = Date.now();
+    for (const route of [...UPDATES, ...signals]) {
+      const answer = await call('POST', route.path, { token: tokens[route.role], body: route.body });
+      expect({ path: route.path, ok: answer.status < 300 }).toEqual({ path: route.path, ok: true });
+    }
+    const after = Date.now();
+    const sent = [
+      ...fake.handle.executeUpdate.mock.calls.map(
+        (c) => (c[1] as { args: [{ receivedAt?: string }] }).args[0],
+      ),
+      ...fake.handle.signal.mock.calls.map((c) => c[1] as { receivedAt?: string }),
+    ];
+    expect(sent).toHaveLength(UPDATES.length + signals.length);
+    for (const command of sent) {
+      const at = Date.parse(command.receivedAt ?? '');
+      expect(at).toBeGreaterThanOrEqual(before);
+      expect(at).toBeLessThanOrEqual(after);
+    }
+  });
+
   it('when a receipt is older than 30 days, then it no longer answers, and a later insert purges or replaces it', async () => {
     const key = { credentialNumber: 'CPT-RETAIN-1', operation: 'filePetition', idempotencyKey: 'old-1' };
     const first = Date.parse('2026-01-01T00:00:00Z');
