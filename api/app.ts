@@ -50,7 +50,10 @@ const requireJson: RequestHandler = (req, _res, next) => {
 function mount(app: express.Express, route: Route, services: Services, limiter: RequestHandler): void {
   const chain: RequestHandler[] = [
     (_req, res, next) => {
-      (res.locals as Partial<RequestLocals>).route = { path: route.path, operationId: route.operationId };
+      const locals = res.locals as Partial<RequestLocals>;
+      locals.route = { path: route.path, operationId: route.operationId };
+      // The receipt instant, taken once as the request arrives: every "day received" rule uses it.
+      locals.receivedAt = services.now();
       next();
     },
   ];
@@ -67,6 +70,7 @@ function mount(app: express.Express, route: Route, services: Services, limiter: 
           body: req.body as unknown,
           actor: (res.locals as Partial<Authenticated>).actor ?? null,
           idempotencyKey: req.get('idempotency-key'),
+          receivedAt: (res.locals as Partial<RequestLocals>).receivedAt ?? services.now(),
         },
         services,
       );

@@ -14,7 +14,7 @@ import {
 import { startOptions, withRules } from '../workflows/start';
 import { AppError } from './errors';
 import { policyVersionCache } from './policy-version-cache';
-import { fromTemporal, isNotFound, rejectedError, rejectionsOf } from './temporal-errors';
+import { fromTemporal, isNotFound, isTransient, rejectedError, rejectionsOf } from './temporal-errors';
 
 /** How long a read waits for the worker to answer a query before the API answers 503. */
 const QUERY_DEADLINE_MS = 10_000;
@@ -129,7 +129,8 @@ export function createCredentialWorkflows(client: Client, repository: Repository
     } catch (err) {
       if (isNotFound(err)) throw await notFound(number);
       const reasons = rejectionsOf(err);
-      if (reasons) {
+      // "Renewal/upgrade in progress" is not a refusal of the command, only "retry in a moment": not recorded.
+      if (reasons && !isTransient(reasons)) {
         // Awaited: if this write fails the caller gets a 500 and retries, so no refusal goes unrecorded.
         await repository.recordRejectedCommand({
           credentialNumber: number,
@@ -139,8 +140,8 @@ export function createCredentialWorkflows(client: Client, repository: Repository
           data: command,
           at: now(),
         });
-        throw rejectedError(def.name, reasons);
       }
+      if (reasons) throw rejectedError(def.name, reasons);
       throw fromTemporal(err, def.name);
     }
   }

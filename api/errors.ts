@@ -143,16 +143,18 @@ function fromDatabase(err: unknown): AppError | undefined {
     : undefined;
 }
 
+/** The JSON body of an error answer (api/schemas/errors.ts). */
+export function errorBody(err: AppError) {
+  return { error: { code: err.code, message: err.message, details: err.details } };
+}
+
 export const errorHandler: ErrorRequestHandler = (err: unknown, _req, res, _next) => {
   const known = err instanceof AppError ? err : (fromBodyParser(err as BodyParserError) ?? fromDatabase(err));
   const { log } = res.locals as Partial<RequestLocals>;
   if (known) {
     // A dependency that is down (503) is worth a line; the caller's mistakes are in the access log.
     if (known.status >= 500) log?.warn({ code: known.code }, known.message);
-    res
-      .status(known.status)
-      .set(known.headers)
-      .json({ error: { code: known.code, message: known.message, details: known.details } });
+    res.status(known.status).set(known.headers).json(errorBody(known));
     return;
   }
   // Unknown errors never leak their message to the caller.

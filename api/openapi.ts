@@ -49,7 +49,9 @@ const IDEMPOTENCY_KEY = {
   in: 'header',
   required: false,
   description:
-    'Makes a retry safe: used as the Temporal update id, so a repeat with the same key returns the first answer.',
+    'Makes a retry safe for 30 days, across renewals: a repeat of the same request with the same key returns ' +
+    'the first final answer (2xx or 422, with Idempotent-Replayed: true); the same key with another request is ' +
+    'a 422 (idempotency_key_reused). See the README, "Retry contract".',
   schema: { type: 'string', pattern: '^[\\x21-\\x7e]{1,200}$' },
 };
 

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { ApiRole, Repository } from '../db/types';
 import type { Actor } from '../workflows/contract';
 import type { CredentialReads } from './credential-reads';
+import { oncePerKey } from './command-receipts';
 import type { CredentialWorkflows } from './credential-workflows';
 import { IdempotencyKey } from './schemas/common';
 import type { TextBody } from './text-body';
@@ -30,6 +31,11 @@ export interface RouteContext<P, Q, B> {
   readonly actor: Actor | null;
   /** `Idempotency-Key` header, on routes that accept one. */
   readonly idempotencyKey: string | undefined;
+  /**
+   * The instant the API received the request (ISO 8601), taken once on arrival: every command sends
+   * it to the workflow as `receivedAt` (rules/receipt.ts), so a backlogged worker does not move it.
+   */
+  readonly receivedAt: string;
   readonly services: Services;
 }
 
@@ -74,6 +80,8 @@ export interface RawRequest {
   readonly body: unknown;
   readonly actor: Actor | null;
   readonly idempotencyKey: unknown;
+  /** Epoch ms the request arrived (the app's clock). */
+  readonly receivedAt: number;
 }
 
 /** A route with its types erased: what the router and the OpenAPI generator walk over. */
@@ -87,8 +95,8 @@ export function defineRoute<P = Record<string, never>, Q = Record<string, never>
   const { handler, ...rest } = spec;
   return {
     ...rest,
-    run: (raw, services) =>
-      handler({
+    run: (raw, services) => {
+      const ctx: RouteContext<P, Q, B> = {
         params: spec.params ? parse(spec.params, raw.params) : ({} as P),
         query: spec.query ? parse(spec.query, raw.query ?? {}) : ({} as Q),
         body: spec.body ? parse(spec.body, raw.body ?? {}) : (undefined as B),
@@ -96,8 +104,20 @@ export function defineRoute<P = Record<string, never>, Q = Record<string, never>
         idempotencyKey: spec.idempotencyKey
           ? parse(IdempotencyKey, raw.idempotencyKey, 'Idempotency-Key')
           : undefined,
+        receivedAt: new Date(raw.receivedAt).toISOString(),
         services,
-      }),
+      };
+      const credentialNumber = (ctx.params as { number?: unknown }).number;
+      if (!ctx.idempotencyKey || typeof credentialNumber !== 'string') return handler(ctx);
+      // A command with a key: its first final outcome answers every retry (api/command-receipts.ts).
+      return oncePerKey(
+        services.repository,
+        services.now,
+        { credentialNumber, operation: spec.operationId, idempotencyKey: ctx.idempotencyKey },
+        { params: ctx.params, body: ctx.body },
+        () => handler(ctx),
+      );
+    },
   };
 }
 

@@ -11,6 +11,8 @@ export interface RequestLocals {
   log: Logger;
   /** The matched route's pattern and operation (unset when no route matched). */
   route?: { path: string; operationId: string };
+  /** When the API received the request (epoch ms, the app's clock): commands carry it as `receivedAt`. */
+  receivedAt?: number;
 }
 
 /**

@@ -19,17 +19,27 @@ export function rejectionsOf(err: unknown): readonly Rejection[] | null {
   return reasons as Rejection[];
 }
 
+/** Refusal codes of a run continuing as new (workflows/cycle/validators.ts `inTransition`). */
+const IN_TRANSITION: ReadonlySet<string> = new Set(['renewal_in_progress', 'upgrade_in_progress']);
+/** Seconds a caller waits before retrying a command refused during a renewal or an upgrade. */
+export const RETRY_AFTER_TRANSITION_S = '1';
+
+/** A refusal that only says "not now": the same command succeeds once the run has moved on. */
+export function isTransient(reasons: readonly Rejection[]): boolean {
+  return reasons.some((r) => IN_TRANSITION.has(r.code));
+}
+
 export function rejectedError(command: string, reasons: readonly Rejection[]): AppError {
   const details = reasons.map(({ code, message }) => ({ code, message }));
   // A closed credential refuses everything: that is a state conflict, not a fixable request.
   if (reasons.length > 0 && reasons.every((r) => r.code === 'closed')) {
     return new AppError('closed', reasons[0]?.message ?? 'The credential is closed.', details);
   }
-  // A run about to continue as new: the same command succeeds on the next run a moment later.
-  if (reasons.some((r) => r.code === 'renewal_in_progress')) {
-    return new AppError('conflict', reasons[0]?.message ?? 'Renewal in progress.', details, {
-      'Retry-After': '1',
-    });
+  // A run about to continue as new (renewal or upgrade): the same command succeeds on the next run a
+  // moment later, so it is a 409 with Retry-After, never a refusal to fix.
+  const moving = reasons.find((r) => IN_TRANSITION.has(r.code));
+  if (moving) {
+    return new AppError('conflict', moving.message, details, { 'Retry-After': RETRY_AFTER_TRANSITION_S });
   }
   return new AppError('rejected', `The ${command} was rejected: see every reason in details.`, details);
 }

@@ -2,6 +2,7 @@ import { createApiKey, findApiKey } from './api-keys';
 import { connectionStringOf, type Db } from './client';
 import { readCredential } from './credential-read';
 import { abnormalWorkflows, findCredentialState, markWorkflowStatus } from './credential-state';
+import { findCommandReceipt, saveCommandReceipt } from './command-receipts';
 import { history, recordRejectedCommand } from './history';
 import { findHolder, saveHolder } from './holders';
 import { addPolicyVersion, allPolicyVersions, policyVersions } from './policy-versions';
@@ -45,6 +46,8 @@ export function createRepository(
     reportOutcomesFor: (actorId, afterSeq, limit) => reportOutcomesFor(pool, actorId, afterSeq, limit),
     reportOutcomeFeed: (filter) => reportOutcomeFeed(pool, filter),
     recordedReport: (number, kind, source, id) => recordedReport(pool, number, kind, source, id),
+    findCommandReceipt: (key, now) => findCommandReceipt(pool, key, now),
+    saveCommandReceipt: (key, receipt, now) => saveCommandReceipt(pool, key, receipt, now),
     policyVersions: (policyId) => policyVersions(pool, policyId),
     allPolicyVersions: () => allPolicyVersions(pool),
     addPolicyVersion: (policy, createdBy) => addPolicyVersion(pool, policy, createdBy),

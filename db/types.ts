@@ -181,6 +181,23 @@ export interface ReportOutcomePage {
 export type RecordedReport =
   | (CeuCompletion & { readonly kind: 'ceu' })
   | (CprAedCertification & { readonly kind: 'cpr_aed' });
+/** What identifies a command sent with an Idempotency-Key. */
+export interface CommandReceiptKey {
+  readonly credentialNumber: string;
+  /** The API operation (operationId). */
+  readonly operation: string;
+  readonly idempotencyKey: string;
+}
+
+/** The first final outcome of a command, as the API answered it. */
+export interface CommandReceipt {
+  /** SHA-256 (hex) of the request's parameters and parsed body. */
+  readonly requestHash: string;
+  readonly status: number;
+  readonly response: { readonly headers: Readonly<Record<string, string>>; readonly body: unknown };
+  /** ISO 8601. */
+  readonly createdAt: string;
+}
 
 export interface ApiKeyRecord {
   readonly id: string;
@@ -250,6 +267,15 @@ export interface Repository {
     source: string,
     externalId: string,
   ): Promise<RecordedReport | null>;
+
+  /** The first final outcome of a command with an Idempotency-Key, while retained (30 days), or null. */
+  findCommandReceipt(key: CommandReceiptKey, now: number): Promise<CommandReceipt | null>;
+  /** Stores it unless a live receipt exists; returns the stored one (first writer wins). */
+  saveCommandReceipt(
+    key: CommandReceiptKey,
+    receipt: Omit<CommandReceipt, 'createdAt'>,
+    now: number,
+  ): Promise<CommandReceipt>;
 
   /** A policy's versions, ordered by version. */
   policyVersions(policyId: string): Promise<Policy[]>;

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { Holder } from '../db/types';
 import { compareDates, dateAt } from '../rules/calendar';
 import { completionKey } from '../rules/ceu-balance';
-import { cycleDates, nextCycleDates, nthCycleDates } from '../rules/cycle';
+import { cycleDates, lapsedCycle, nextCycleDates, nthCycleDates } from '../rules/cycle';
 import { getPolicy } from '../rules/policies';
 import type { CalendarDate, CeuCompletion, CeuHundredths, CprAedCertification, Policy } from '../rules/types';
 import type { CredentialInput } from '../workflows/contract';
@@ -187,13 +187,12 @@ export function toImportedCredential(row: ImportRowFields, now: number, ctx: Ctx
     return null;
   }
   const dates = cycleDates(start, policy, cycle);
-  if (compareDates(today, dates.lapseDate) >= 0) {
+  const lapsed = lapsedCycle(cycle, dates, today);
+  if (lapsed) {
     ctx.addIssue({
       code: 'custom',
       path: [field],
-      message:
-        `cycle ${cycle} (${start} to ${dates.expiration}) lapsed on ${dates.lapseDate}: ` +
-        'give the cycle the credential is in today (a lapsed credential is not imported)',
+      message: `${lapsed}: give the cycle the credential is in today (a lapsed credential is not imported)`,
     });
     return null;
   }

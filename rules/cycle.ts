@@ -52,6 +52,16 @@ export function windowOn(dates: CycleDates, day: CalendarDate): Window {
   return 'reinstatement';
 }
 
+/**
+ * Why a credential cannot be started in this cycle today, or null: its lapse date has come, so it
+ * would close at once (with today, not its lapse date, as the day it closed). Enrolment (API) and
+ * bulk import both refuse it with this one rule.
+ */
+export function lapsedCycle(cycle: number, dates: CycleDates, today: CalendarDate): string | null {
+  if (windowOn(dates, today) !== 'lapsed') return null;
+  return `cycle ${cycle} (${dates.start} to ${dates.expiration}) lapsed on ${dates.lapseDate}`;
+}
+
 export interface PhaseFacts {
   /** Closed for good (the run has ended), else null. */
   readonly closed: 'Lapsed' | 'Revoked' | null;

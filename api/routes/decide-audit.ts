@@ -23,7 +23,7 @@ export const decideAuditRoute = defineRoute({
     const audit = await ctx.services.workflows.update(
       ctx.params.number,
       decideAudit,
-      { ...ctx.body, decidedBy: actor },
+      { ...ctx.body, decidedBy: actor, receivedAt: ctx.receivedAt },
       { actor, idempotencyKey: ctx.idempotencyKey },
     );
     return { status: 200, body: audit };

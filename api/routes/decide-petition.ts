@@ -17,13 +17,24 @@ export const decidePetitionRoute = defineRoute({
   params: PetitionParams,
   body: DecidePetitionRequest,
   idempotencyKey: true,
-  responses: { 200: 'Decided: the petition.', ...UPDATE_RESPONSES, 422: REJECTED },
+  responses: {
+    200:
+      'Decided: the petition. When its course lies in a cycle that has already renewed, `note` says so: ' +
+      'the granted CEUs count toward no open cycle, and the petition fee stays paid.',
+    ...UPDATE_RESPONSES,
+    422: REJECTED,
+  },
   async handler(ctx) {
     const actor = actorOf(ctx);
     const petition = await ctx.services.workflows.update(
       ctx.params.number,
       decidePetition,
-      { ...ctx.body, petitionId: ctx.params.petitionId, decidedBy: actor },
+      {
+        ...ctx.body,
+        petitionId: ctx.params.petitionId,
+        decidedBy: actor,
+        receivedAt: ctx.receivedAt,
+      },
       { actor, idempotencyKey: ctx.idempotencyKey },
     );
     return { status: 200, body: petition };

@@ -1,4 +1,5 @@
 import { compareDates, dateAt } from '../../rules/calendar';
+import { cycleDates, lapsedCycle } from '../../rules/cycle';
 import { getPolicy } from '../../rules/policies';
 import { type CredentialInput, credentialWorkflowId } from '../../workflows/contract';
 import { AppError } from '../errors';
@@ -21,6 +22,7 @@ export const enrolCredential = defineRoute({
     202: 'Enrolled: the workflow is starting (Location: the credential).',
     200: 'Already enrolled with the same facts.',
     409: 'Already enrolled with another certification date or policy.',
+    422: 'Refused: the certification cycle has already lapsed (the message names its lapse date).',
   },
   async handler({ body, services: { repository, taskQueue, now, workflows } }) {
     const policy = getPolicy(body.policyId);
@@ -32,6 +34,15 @@ export const enrolCredential = defineRoute({
           message: `must not be in the future (today is ${today} in ${policy.timeZone})`,
         },
       ]);
+    }
+    // The same rule as bulk import: a credential whose lapse date has come is not started at all.
+    const lapsed = lapsedCycle(1, cycleDates(body.certificationDate, policy), today);
+    if (lapsed) {
+      throw new AppError(
+        'rejected',
+        `Credential ${body.credentialNumber} cannot be enrolled: its ${lapsed} (a lapsed credential is not enrolled).`,
+        [{ field: 'certificationDate', code: 'lapsed', message: lapsed }],
+      );
     }
     const input: CredentialInput = {
       credentialNumber: body.credentialNumber,

@@ -26,6 +26,7 @@ export const filePetitionRoute = defineRoute({
       provider: provider ?? null,
       amountPaid: amountPaidCents,
       filedBy: actor,
+      receivedAt: ctx.receivedAt,
     };
     const filed = await ctx.services.workflows.update(ctx.params.number, filePetition, command, {
       actor,

@@ -23,7 +23,7 @@ export const reportCeuCompletionRoute = defineRoute({
   responses: REPORT_RESPONSES,
   async handler(ctx) {
     const { number } = ctx.params;
-    const at = ctx.services.now();
+    const at = Date.parse(ctx.receivedAt);
     const novelty = await checkCompletion(ctx.services, number, ctx.body, at);
     const { provider, completionId } = ctx.body;
     const status = `/credentials/${encodeURIComponent(number)}/ceu-completions/${encodeURIComponent(
@@ -34,7 +34,7 @@ export const reportCeuCompletionRoute = defineRoute({
       await ctx.services.workflows.signal(number, reportCeuCompletion, {
         ...ctx.body,
         reportedBy: actor,
-        receivedAt: new Date(at).toISOString(),
+        receivedAt: ctx.receivedAt,
       });
     }
     const ref = { number, kind: 'ceu', source: provider, externalId: completionId, status } as const;

@@ -22,7 +22,7 @@ export const reportCprAedRoute = defineRoute({
   responses: REPORT_RESPONSES,
   async handler(ctx) {
     const { number } = ctx.params;
-    const at = ctx.services.now();
+    const at = Date.parse(ctx.receivedAt);
     const novelty = await checkCprAed(ctx.services, number, ctx.body, at);
     const status = `/credentials/${encodeURIComponent(number)}/cpr-aed/${encodeURIComponent(ctx.body.certificationId)}`;
     const actor = actorOf(ctx);
@@ -30,7 +30,7 @@ export const reportCprAedRoute = defineRoute({
       await ctx.services.workflows.signal(number, reportCprAed, {
         ...ctx.body,
         reportedBy: actor,
-        receivedAt: new Date(at).toISOString(),
+        receivedAt: ctx.receivedAt,
       });
     }
     const externalId = ctx.body.certificationId;

@@ -4,5 +4,8 @@ export const REJECTED =
 
 export const UPDATE_RESPONSES = {
   404: 'No such credential.',
-  409: 'The credential is closed (lapsed or revoked), or its state changed under the command.',
+  409:
+    'The credential is closed (lapsed or revoked), or its state changed under the command; or it is moving ' +
+    'into its next cycle or onto new code right now (renewal_in_progress / upgrade_in_progress): send the same ' +
+    'request again (same Idempotency-Key) after Retry-After seconds.',
 } as const;

@@ -11,8 +11,8 @@ export const revokeCredentialRoute = defineRoute({
   tag: 'ops',
   summary: 'Revoke the credential (final: its workflow closes).',
   description:
-    'An update. Once revoked the workflow has closed, so a repeat answers 409 closed; with the same ' +
-    'Idempotency-Key while the workflow is still closing it returns the first answer.',
+    'An update. Once revoked the workflow has closed, so a new revocation answers 409 closed; a repeat with ' +
+    'the same Idempotency-Key returns the first answer (kept 30 days).',
   access: ['ops'],
   params: CredentialParams,
   body: RevokeRequest,
@@ -23,7 +23,7 @@ export const revokeCredentialRoute = defineRoute({
     const view = await ctx.services.workflows.update(
       ctx.params.number,
       revoke,
-      { reason: ctx.body.reason, revokedBy: actor },
+      { reason: ctx.body.reason, revokedBy: actor, receivedAt: ctx.receivedAt },
       { actor, idempotencyKey: ctx.idempotencyKey },
     );
     return { status: 200, body: view };

@@ -29,6 +29,7 @@ export const submitApplicationRoute = defineRoute({
       paymentReference: ctx.body.paymentReference,
       amountPaid: ctx.body.amountPaidCents,
       submittedBy: actor,
+      receivedAt: ctx.receivedAt,
     };
     const accepted = await ctx.services.workflows.update(ctx.params.number, submitApplication, command, {
       actor,

@@ -21,7 +21,7 @@ export const submitAuditDocumentsRoute = defineRoute({
     const audit = await ctx.services.workflows.update(
       ctx.params.number,
       submitAuditDocuments,
-      { documents: ctx.body.documents, submittedBy: actor },
+      { documents: ctx.body.documents, submittedBy: actor, receivedAt: ctx.receivedAt },
       { actor, idempotencyKey: ctx.idempotencyKey },
     );
     return { status: 200, body: audit };

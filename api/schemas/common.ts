@@ -1,6 +1,13 @@
 import { z } from 'zod';
-import { isCalendarDate } from '../../rules/calendar';
-import { parseCeu } from '../../rules/ceu-units';
+import { formatCeu, parseCeu } from '../../rules/ceu-units';
+import {
+  CalendarDateField,
+  CentsField,
+  CourseUnits,
+  ExternalId as ExternalIdField,
+  MAX_COURSE_UNITS,
+  Text,
+} from '../../rules/fields';
 
 // Building blocks of the request schemas. Each message says what to send instead.
 
@@ -12,58 +19,41 @@ export const CredentialNumber = z
   )
   .describe('The credential number, e.g. CPT-1000.');
 
-export const CalendarDateString = z
-  .string()
-  .refine(isCalendarDate, 'use a real calendar date in the form YYYY-MM-DD')
-  .meta({ format: 'date', example: '2026-03-14' });
-
-// Control characters (NUL above all: PostgreSQL refuses it in text) never reach a workflow, whose
-// events must always be recordable.
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
-// eslint-disable-next-line no-control-regex -- identifiers allow no control character at all
-const ANY_CONTROL = /[\u0000-\u001f\u007f]/;
-const noControl = 'must not contain control characters';
-
-/** Free text a person wrote or reads: trimmed, not empty, bounded, printable (newlines and tabs allowed). */
-export const Text = (max = 500) =>
-  z
-    .string()
-    .trim()
-    .min(1, 'must not be empty')
-    .max(max, `use at most ${max} characters`)
-    .refine((s) => !CONTROL.test(s), noControl);
-
+/**
+ * The field schemas are the workflow's own (rules/fields.ts): what the API answers 400 to is exactly
+ * what the workflow would refuse, so no bad value reaches it. Dates from 1900 to 2999; text trimmed,
+ * bounded, without control characters or lone surrogates (half an emoji).
+ */
+export const CalendarDateString = CalendarDateField;
+export { Text };
 /** An identifier from another system (provider, payment processor, document store). */
-export const ExternalId = z
-  .string()
-  .trim()
-  .min(1, 'must not be empty')
-  .max(200, 'use at most 200 characters')
-  .refine((s) => !ANY_CONTROL.test(s), noControl);
+export const ExternalId = ExternalIdField();
 
-/** CEUs as a decimal string ("0.50") or number (0.5), parsed by the rules into hundredths. */
+/** CEUs as a decimal string ("0.50") or number (0.5), parsed by the rules into hundredths (0.01 to 99.99). */
 export const CeuUnits = z
   .union([z.string(), z.number()], { error: 'send CEUs as a decimal string such as "0.50" or a number' })
   .transform((value, ctx) => {
     try {
-      const hundredths = parseCeu(value);
-      if (hundredths > 0) return hundredths;
-      ctx.addIssue({ code: 'custom', message: 'must be more than 0 CEUs' });
+      return parseCeu(value);
     } catch (err) {
       ctx.addIssue({ code: 'custom', message: (err as Error).message });
     }
     return z.NEVER;
   })
+  .pipe(
+    z
+      .number()
+      .min(1, 'must be more than 0 CEUs')
+      .max(MAX_COURSE_UNITS, `must be at most ${formatCeu(MAX_COURSE_UNITS)} CEUs for one course`)
+      .pipe(CourseUnits),
+  )
   .meta({ description: 'CEUs with at most two decimals, e.g. "0.50" or 0.5.', examples: ['0.50'] });
 
 /** Money in whole cents: $99.00 is 9900. */
-export const Cents = z
-  .number({ error: 'send an integer number of cents, e.g. 9900 for $99.00' })
-  .int('send an integer number of cents, e.g. 9900 for $99.00')
-  .min(0, 'must not be negative')
-  .max(100_000_000, 'is too large')
-  .meta({ description: 'Amount in US cents (integer): 9900 is $99.00.', examples: [9900] });
+export const Cents = CentsField.meta({
+  description: 'Amount in US cents (integer): 9900 is $99.00.',
+  examples: [9900],
+});
 
 /** `Idempotency-Key` header: the Temporal update id, so a repeated request gets the first answer. */
 export const IdempotencyKey = z

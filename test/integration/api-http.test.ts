@@ -39,6 +39,8 @@ function fakeRepository(): jest.Mocked<Repository> {
     reportOutcomesFor: jest.fn().mockResolvedValue({ items: [], nextCursor: null }),
     reportOutcomeFeed: jest.fn().mockResolvedValue({ items: [], nextCursor: null }),
     recordedReport: jest.fn().mockResolvedValue(null),
+    findCommandReceipt: jest.fn().mockResolvedValue(null),
+    saveCommandReceipt: jest.fn(),
     policyVersions: jest.fn().mockResolvedValue([]),
     allPolicyVersions: jest.fn().mockResolvedValue([]),
     addPolicyVersion: jest.fn(),

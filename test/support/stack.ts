@@ -30,12 +30,15 @@ export interface StackOptions {
   auditDraw?: () => number;
   /** Serve the Temporal Web UI on a free port (see `uiUrl`). */
   ui?: boolean;
+  /** The API's clock (default Date.now): a skewed one shows which instant a command carries. */
+  apiNow?: () => number;
 }
 
 export async function startStack({
   taskQueue = 'credentials-test',
   auditDraw,
   ui = false,
+  apiNow,
 }: StackOptions = {}): Promise<Stack> {
   const url = process.env.DATABASE_URL;
   if (!url) throw new Error('DATABASE_URL missing: the integration project sets it in global setup');
@@ -55,7 +58,7 @@ export async function startStack({
     ...(auditDraw ? { auditDraw } : {}),
   });
   const running = worker.run();
-  const app = createApp({ client: env.client, repository, taskQueue });
+  const app = createApp({ client: env.client, repository, taskQueue, ...(apiNow ? { now: apiNow } : {}) });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
