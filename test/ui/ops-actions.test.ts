@@ -252,7 +252,8 @@ describe('Temporal Web UI: a malformed signal, an update without an actor and a 
     );
     expect(pending).toHaveLength(1);
     const timer = pending[0]!;
-    const firesAt = tsToMs(timer.eventTime) + tsToMs(timer.timerStartedEventAttributes!.startToFireTimeout); // a Duration: seconds and nanos too;
+    // startToFireTimeout is a Duration: seconds and nanos, as a Timestamp.
+    const firesAt = tsToMs(timer.eventTime) + tsToMs(timer.timerStartedEventAttributes!.startToFireTimeout);
     expect(firesAt).toBeGreaterThan(Date.now());
     const nextDeadline = Date.parse(state.nextDeadline!.at);
     expect(firesAt).toBeLessThanOrEqual(nextDeadline);
