@@ -1,6 +1,9 @@
 import type { temporal } from '@temporalio/proto';
 import { tsToMs } from '@temporalio/common/lib/time';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { Page } from 'playwright-core';
+import { parse } from 'yaml';
 import { addYears, dateAt } from '../../rules/calendar';
 import { NASM_CPT } from '../../rules/policies';
 import { credentialWorkflowId, type CredentialView } from '../../workflows/contract';
@@ -287,5 +290,76 @@ describe('Temporal Web UI: a malformed signal, an update without an actor and a 
       30_000,
       'renewed into cycle 2, in the workflow and in PostgreSQL',
     );
+  });
+  it("when the UI runs with the compose stack's settings, then none of those actions is offered", async () => {
+    // The dev server's UI cannot be configured (its /api/v1/settings says false for each), so the
+    // browser gets the settings the compose UI server builds from its TEMPORAL_*_DISABLED variables
+    // (server/config/docker.yaml of temporalio/ui: TEMPORAL_WORKFLOW_TERMINATE_DISABLED →
+    // WorkflowTerminateDisabled, …), and the UI's own code decides what to show.
+    const compose = parse(readFileSync(path.join(__dirname, '..', '..', 'docker-compose.yml'), 'utf8')) as {
+      services: Record<string, { environment?: Record<string, string> }>;
+    };
+    const env = compose.services['temporal-ui']?.environment ?? {};
+    const overrides: Record<string, boolean> = {};
+    for (const [name, value] of Object.entries(env)) {
+      const flag = /^TEMPORAL_([A-Z_]+)_DISABLED$/.exec(name)?.[1];
+      if (!flag) continue;
+      const field = flag
+        .split('_')
+        .map((w) => w[0] + w.slice(1).toLowerCase())
+        .join('');
+      overrides[`${field}Disabled`] = value === 'true';
+    }
+    expect(Object.keys(overrides).sort()).toEqual([
+      'BatchActionsDisabled',
+      'StartWorkflowDisabled',
+      'WorkflowCancelDisabled',
+      'WorkflowPauseDisabled',
+      'WorkflowResetDisabled',
+      'WorkflowSignalDisabled',
+      'WorkflowTerminateDisabled',
+      'WorkflowUpdateDisabled',
+    ]);
+    await page.route('**/api/v1/settings*', async (route) => {
+      const response = await route.fetch();
+      const settings = (await response.json()) as Record<string, unknown>;
+      for (const field of Object.keys(overrides)) {
+        // Each is a field the UI server really sends (a misspelt one would do nothing).
+        expect([field, typeof settings[field]]).toEqual([field, 'boolean']);
+      }
+      await route.fulfill({ response, json: { ...settings, ...overrides } });
+    });
+    try {
+      await openWorkflow();
+      const cancel = page.getByRole('button', { name: 'Request Cancellation' });
+      expect((await cancel.count()) === 0 || (await cancel.isDisabled())).toBe(true);
+      const more = page.getByRole('button', { name: 'More Actions' });
+      if ((await more.count()) > 0 && (await more.isEnabled())) {
+        await more.click();
+        const items = await page.getByRole('menuitem').allInnerTexts();
+        for (const item of [
+          'Reset',
+          'Send a Signal',
+          'Send an Update',
+          'Terminate',
+          'Start Workflow Like This One',
+        ]) {
+          const offered = items.some((text) => text.trim() === item);
+          const enabled =
+            offered &&
+            (await page.getByRole('menuitem', { name: item }).first().getAttribute('aria-disabled')) !==
+              'true';
+          expect([item, enabled]).toEqual([item, false]);
+        }
+      }
+      await page.screenshot({ path: screenshot('8-compose-settings-workflow.png'), fullPage: true });
+      await page.goto(`${uiUrl}/namespaces/default/workflows`);
+      await page.getByRole('link', { name: ID, exact: true }).first().waitFor({ state: 'visible' });
+      await expect(page.getByRole('button', { name: 'Start Workflow' }).count()).resolves.toBe(0);
+      await expect(page.getByTestId('batch-actions-checkbox').count()).resolves.toBe(0);
+      await page.screenshot({ path: screenshot('9-compose-settings-list.png'), fullPage: true });
+    } finally {
+      await page.unroute('**/api/v1/settings*');
+    }
   });
 });
