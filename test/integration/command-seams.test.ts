@@ -149,7 +149,7 @@ describe('command seams over HTTP: receipt stamps, retries across renewal, petit
       const { body: read } = await call<CredentialRead>('GET', `/credentials/${number}`, {
         token: keys.portal,
       });
-      return read.state?.ceus.shortfall === 0;
+      return read.state?.ceus.shortfall === '0.00';
     });
     const applicationKey = { 'idempotency-key': 'seam-application-1' };
     const application = { paymentReference: 'pay-renewal-1', amountPaidCents: 9900 };
