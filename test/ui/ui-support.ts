@@ -152,7 +152,7 @@ export async function apply(http: HttpClient, keys: Keys, number: string): Promi
   const applied = await http('POST', `/credentials/${number}/applications`, {
     token: keys.portal,
     headers: { 'idempotency-key': `${number}-application` },
-    body: { paymentReference: `${number}-pay`, amountPaidCents: quote.body.quote.total },
+    body: { paymentReference: `${number}-pay`, amountPaidCents: quote.body.quote.totalCents },
   });
   expectStatus(applied, 201, `application for ${number}`);
 }
