@@ -191,6 +191,13 @@ describe('docker-compose.yml', () => {
     );
     expect(entryPoints.filter((file) => !compiled(file))).toEqual([]);
   });
+
+  it('when the image is built, then its TypeScript compiles on its own (tsconfig.build.json pulls in no test code)', () => {
+    const tsc = path.join(ROOT, 'node_modules', '.bin', 'tsc');
+    expect(() =>
+      execFileSync(tsc, ['-p', 'tsconfig.build.json', '--noEmit'], { cwd: ROOT, stdio: 'pipe' }),
+    ).not.toThrow();
+  });
 });
 
 describe('Dockerfile', () => {
