@@ -384,6 +384,8 @@ const PROJECTORS: { readonly [T in CredentialEventType]: Projector<EventOf<T>> }
     // The next cycle starts active and unaudited; the next run's cycle_started confirms the same values.
     s.set('phase', `'Active'`, when);
     s.set('audit_state', `'None'`, when);
+    // The snapshot is the ended cycle's: reads ask the workflow until the next run records its own.
+    s.set('snapshot', 'NULL::jsonb', when);
     s.cycleAfter = `CASE WHEN ${when} THEN ${next} ELSE c.cycle END`;
     if (e.ceusEarned !== undefined) s.set('ceus_earned', p.int(e.ceusEarned, 'ceusEarned'), when);
   },

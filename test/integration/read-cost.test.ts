@@ -1,6 +1,8 @@
 import type pg from 'pg';
 import { readCredential } from '../../db/credential-read';
+import { recordEvents } from '../../db/record-events';
 import { createSqlPool, type SqlPool } from '../../db/sql-pool';
+import { batch, cycleStarted, envelope, snapshot } from '../support/projection-events';
 
 // Issue 11's read target: a read is at most 3 SQL statements and the tuples it touches do not grow
 // with the number of credentials or of other credentials' facts. /verify and the fee quote read the
@@ -122,4 +124,60 @@ describe('what one read costs as the tables grow', () => {
       expect(large[kind]?.tuples).toBe(small[kind]?.tuples);
     },
   );
+});
+
+describe('the snapshot across a renewal', () => {
+  // Its own pool: the one above keeps its only connection for the cost measurements.
+  let own: SqlPool;
+  beforeAll(() => {
+    own = createSqlPool(process.env.DATABASE_URL as string, { max: 2 });
+  });
+  afterAll(async () => {
+    await own.end();
+  });
+
+  it('when a cycle renews, then the ended cycle’s snapshot is not read as the next one’s until the next run records its own', async () => {
+    const n = 'RC-RENEW-1';
+    const nextDates = {
+      start: '2027-01-01',
+      expiration: '2029-01-01',
+      lateWindowEnd: '2029-04-01',
+      courseCutoff: '2029-04-01',
+      lapseDate: '2030-01-01',
+    };
+    await recordEvents(
+      own,
+      batch([cycleStarted(n, '2025-01-01')], { snapshot: snapshot({ runStartedAt: 1 }) }),
+    );
+    expect((await readCredential(own, n))?.snapshot).toEqual(snapshot({ runStartedAt: 1 }));
+    await recordEvents(
+      own,
+      batch(
+        [
+          {
+            ...envelope(n, 'renewed', '2026-12-01'),
+            type: 'renewed',
+            nextCycle: 2,
+            nextDates,
+            ceusEarned: 0,
+          },
+        ],
+        {
+          snapshot: snapshot({ runStartedAt: 2 }),
+        },
+      ),
+    );
+    expect(await readCredential(own, n)).toMatchObject({ cycle: 2, snapshot: null });
+    await recordEvents(
+      own,
+      batch([cycleStarted(n, nextDates.start, { cycle: 2, dates: nextDates })], {
+        cycle: 2,
+        snapshot: snapshot({ runStartedAt: 3 }),
+      }),
+    );
+    expect(await readCredential(own, n)).toMatchObject({
+      cycle: 2,
+      snapshot: snapshot({ runStartedAt: 3 }),
+    });
+  });
 });

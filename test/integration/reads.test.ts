@@ -222,6 +222,20 @@ describe('a workflow that closed abnormally', () => {
     expect((await call('GET', `/credentials/${number}/fee-quote`, { token: keys.ops })).status).toBe(409);
     // A second pass changes nothing (the mark stays while the workflow stays closed).
     expect((await reconciler.runOnce()).changed).toEqual([]);
+
+    // Ops reset the workflow (a new run from its first completed task): the mark is cleared.
+    const handle = env.client.workflow.getHandle(credentialWorkflowId(number));
+    const events = (await handle.fetchHistory()).events ?? [];
+    const firstTask = events.find((e) => e.workflowTaskCompletedEventAttributes);
+    await env.client.workflowService.resetWorkflowExecution({
+      namespace: 'default',
+      workflowExecution: { workflowId: credentialWorkflowId(number) },
+      workflowTaskFinishEventId: firstTask?.eventId,
+      requestId: `reset-${number}`,
+      reason: 'bring it back',
+    });
+    expect((await reconciler.runOnce()).changed).toEqual([{ number, status: 'running' }]);
+    expect((await call('GET', `/verify/${number}`)).body).toMatchObject({ status: 'active' });
   });
 });
 
