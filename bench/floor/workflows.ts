@@ -1,0 +1,35 @@
+import { condition, defineSignal, proxyLocalActivities, setHandler } from '@temporalio/workflow';
+
+// The floor of recording a fact (scripts/bench-floor.ts): the bench's bare reference workflow, and
+// the same with one local activity per workflow task, which is what writing facts to PostgreSQL
+// from the workflow costs at the very least. Bundled on their own, like the bench's bare reference.
+
+export const factSignal = defineSignal<[{ id: string }]>('fact');
+
+const local = proxyLocalActivities<{ record(ids: string[]): Promise<number> }>({
+  startToCloseTimeout: '10 seconds',
+});
+
+const MONTH_MS = 30 * 24 * 3600 * 1000;
+
+/** Sleeps; a synchronous signal handler counts facts. */
+export async function bare(): Promise<void> {
+  let facts = 0;
+  setHandler(factSignal, () => {
+    facts += 1;
+  });
+  await condition(() => facts < 0, MONTH_MS);
+}
+
+/** The same, and what its handler queued is recorded by one local activity per workflow task. */
+export async function bareLocalActivity(): Promise<void> {
+  const queue: string[] = [];
+  setHandler(factSignal, ({ id }) => {
+    queue.push(id);
+  });
+  await local.record(['started']);
+  for (;;) {
+    await condition(() => queue.length > 0, MONTH_MS);
+    await local.record(queue.splice(0));
+  }
+}
