@@ -9,7 +9,8 @@ function changed(policy: Policy): Policy {
   return {
     ...policy,
     fees: { ...policy.fees, renewal: policy.fees.renewal + 1000 },
-    auditRateBasisPoints: 5000,
+    // Every application audited: a run that took the rate from code would take another path.
+    auditRateBasisPoints: 10_000,
     reminders: { ...policy.reminders, daysBeforeExpiry: [...policy.reminders.daysBeforeExpiry, 14] },
   };
 }
