@@ -59,6 +59,15 @@ export const ProviderId = ExternalId().refine(
   `must not be one of the names the service uses itself (${RESERVED_PROVIDERS.join(', ')})`,
 );
 
+// An address as JSON Schema's `format: email` (RFC 5321/1123) means it, in the common ASCII form:
+// local part of at most 64 characters, domain labels of letters, digits and inner hyphens (at most 63
+// each, 253 in all), a letters-only top-level domain. zod's default accepted labels ending in "-".
+const EMAIL =
+  /^(?!\.)(?!.*\.\.)[A-Za-z0-9_'+\-.]{0,63}[A-Za-z0-9_+-]@(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
+
+/** An e-mail address (a holder's: personal data, never in a workflow). */
+export const EmailField = z.email({ pattern: EMAIL, error: 'use a valid e-mail address' });
+
 /** A calendar date `YYYY-MM-DD` between 1900 and 2999. */
 export const CalendarDateField = z
   .string({ error: 'send a date as YYYY-MM-DD' })

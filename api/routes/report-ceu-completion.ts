@@ -2,6 +2,7 @@ import { reportCeuCompletion } from '../../workflows/contract';
 import { actorOf, defineRoute } from '../registry';
 import { ReportCeuCompletionRequest } from '../schemas/commands';
 import { CredentialParams } from '../schemas/credentials';
+import { SIGNAL_RESPONSES } from './responses';
 
 export const reportCeuCompletionRoute = defineRoute({
   operationId: 'reportCeuCompletion',
@@ -15,7 +16,10 @@ export const reportCeuCompletionRoute = defineRoute({
   access: ['service'],
   params: CredentialParams,
   body: ReportCeuCompletionRequest,
-  responses: { 202: 'Accepted: the workflow will count it if it belongs to a cycle.' },
+  responses: {
+    202: 'Accepted: the workflow will count it if it belongs to a cycle.',
+    ...SIGNAL_RESPONSES,
+  },
   async handler(ctx) {
     const { number } = ctx.params;
     await ctx.services.workflows.signal(number, reportCeuCompletion, {

@@ -2,6 +2,7 @@ import { reportCprAed } from '../../workflows/contract';
 import { actorOf, defineRoute } from '../registry';
 import { ReportCprAedRequest } from '../schemas/commands';
 import { CredentialParams } from '../schemas/credentials';
+import { SIGNAL_RESPONSES } from './responses';
 
 export const reportCprAedRoute = defineRoute({
   operationId: 'reportCprAed',
@@ -14,7 +15,7 @@ export const reportCprAedRoute = defineRoute({
   access: ['portal'],
   params: CredentialParams,
   body: ReportCprAedRequest,
-  responses: { 202: 'Accepted.' },
+  responses: { 202: 'Accepted.', ...SIGNAL_RESPONSES },
   async handler(ctx) {
     const { number } = ctx.params;
     await ctx.services.workflows.signal(number, reportCprAed, { ...ctx.body, reportedBy: actorOf(ctx) });

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { createApp } from '../../api/app';
+import type { RateLimitOptions } from '../../api/public-rate-limit';
 import { createDb, type Db } from '../../db/client';
 import { createRepository } from '../../db/repository';
 import type { Repository } from '../../db/types';
@@ -30,12 +31,15 @@ export interface StackOptions {
   auditDraw?: () => number;
   /** Serve the Temporal Web UI on a free port (see `uiUrl`). */
   ui?: boolean;
+  /** The public verification lookup's per-IP limit (default: production's 30 a minute). */
+  verifyRateLimit?: RateLimitOptions;
 }
 
 export async function startStack({
   taskQueue = 'credentials-test',
   auditDraw,
   ui = false,
+  verifyRateLimit,
 }: StackOptions = {}): Promise<Stack> {
   const url = process.env.DATABASE_URL;
   if (!url) throw new Error('DATABASE_URL missing: the integration project sets it in global setup');
@@ -55,7 +59,12 @@ export async function startStack({
     ...(auditDraw ? { auditDraw } : {}),
   });
   const running = worker.run();
-  const app = createApp({ client: env.client, repository, taskQueue });
+  const app = createApp({
+    client: env.client,
+    repository,
+    taskQueue,
+    ...(verifyRateLimit ? { verifyRateLimit } : {}),
+  });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
