@@ -1,6 +1,11 @@
 import { z } from 'zod';
-import { isCalendarDate } from '../../rules/calendar';
-import { parseCeu } from '../../rules/ceu-units';
+import { formatCeu, parseCeu } from '../../rules/ceu-units';
+import {
+  CalendarDateField,
+  ExternalId as ExternalIdField,
+  MAX_COURSE_UNITS,
+  Text as FieldText,
+} from '../../rules/fields';
 
 // Building blocks of the request schemas. Each message says what to send instead.
 
@@ -12,35 +17,17 @@ export const CredentialNumber = z
   )
   .describe('The credential number, e.g. CPT-1000.');
 
-export const CalendarDateString = z
-  .string()
-  .refine(isCalendarDate, 'use a real calendar date in the form YYYY-MM-DD')
-  .meta({ format: 'date', example: '2026-03-14' });
+/** A calendar date YYYY-MM-DD from 1900 to 2999: the workflow's own rule (rules/fields.ts). */
+export const CalendarDateString = CalendarDateField;
 
-// Control characters (NUL above all: PostgreSQL refuses it in text) never reach a workflow, whose
-// events must always be recordable.
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
-// eslint-disable-next-line no-control-regex -- identifiers allow no control character at all
-const ANY_CONTROL = /[\u0000-\u001f\u007f]/;
-const noControl = 'must not contain control characters';
+// Text and identifiers as the workflow parses them (rules/fields.ts): bounded, trimmed, no control
+// characters (NUL above all: PostgreSQL refuses it), no half of a surrogate pair.
 
 /** Free text a person wrote or reads: trimmed, not empty, bounded, printable (newlines and tabs allowed). */
-export const Text = (max = 500) =>
-  z
-    .string()
-    .trim()
-    .min(1, 'must not be empty')
-    .max(max, `use at most ${max} characters`)
-    .refine((s) => !CONTROL.test(s), noControl);
+export const Text = FieldText;
 
 /** An identifier from another system (provider, payment processor, document store). */
-export const ExternalId = z
-  .string()
-  .trim()
-  .min(1, 'must not be empty')
-  .max(200, 'use at most 200 characters')
-  .refine((s) => !ANY_CONTROL.test(s), noControl);
+export const ExternalId = ExternalIdField();
 
 /** CEUs as a decimal string ("0.50") or number (0.5), parsed by the rules into hundredths. */
 export const CeuUnits = z
@@ -48,8 +35,11 @@ export const CeuUnits = z
   .transform((value, ctx) => {
     try {
       const hundredths = parseCeu(value);
-      if (hundredths > 0) return hundredths;
-      ctx.addIssue({ code: 'custom', message: 'must be more than 0 CEUs' });
+      // The workflow's bound (rules/fields.ts CourseUnits), in the API's words.
+      if (hundredths > 0 && hundredths <= MAX_COURSE_UNITS) return hundredths;
+      const message =
+        hundredths > 0 ? `must be at most ${formatCeu(MAX_COURSE_UNITS)} CEUs` : 'must be more than 0 CEUs';
+      ctx.addIssue({ code: 'custom', message });
     } catch (err) {
       ctx.addIssue({ code: 'custom', message: (err as Error).message });
     }
