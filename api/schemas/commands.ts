@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { isCalendarDate } from '../../rules/calendar';
+import { cprAedDateProblems } from '../../rules/reports';
 import type {
   AuditDocument,
   DecideAudit,
@@ -23,12 +25,21 @@ export const ReportCeuCompletionRequest = z.strictObject({
   approved: z.boolean().describe('Whether the provider/course is pre-approved by the certifying body.'),
 }) satisfies Schema<Omit<ReportCeuCompletion, 'reportedBy'>>;
 
-export const ReportCprAedRequest = z.strictObject({
-  certificationId: ExternalId.describe('Id of the CPR/AED certification: a repeat is ignored.'),
-  issuedOn: CalendarDateString,
-  expiresOn: CalendarDateString,
-  handsOn: z.boolean().describe('Hands-on skills assessment (required by NASM).'),
-}) satisfies Schema<Omit<ReportCprAed, 'reportedBy'>>;
+export const ReportCprAedRequest = z
+  .strictObject({
+    certificationId: ExternalId.describe('Id of the CPR/AED certification: a repeat is ignored.'),
+    issuedOn: CalendarDateString,
+    expiresOn: CalendarDateString,
+    handsOn: z.boolean().describe('Hands-on skills assessment (required by NASM).'),
+  })
+  // The workflow's own rule (rules/reports.ts): a 400 here rather than a refusal after a 202.
+  .superRefine((c, ctx) => {
+    // Runs even when a date failed its own check (already reported): compare real dates only.
+    if (!isCalendarDate(c.issuedOn) || !isCalendarDate(c.expiresOn)) return;
+    for (const problem of cprAedDateProblems(c)) {
+      ctx.addIssue({ code: 'custom', path: ['expiresOn'], message: problem.message });
+    }
+  }) satisfies Schema<Omit<ReportCprAed, 'reportedBy'>>;
 
 /** amountPaidCents maps to the contract's `amountPaid` (cents). */
 export const FilePetitionRequest = z.strictObject({
