@@ -309,7 +309,7 @@ function runSchemathesis(args: readonly string[], cwd: string): Promise<Run> {
         'requestedUnits',
       ],
     ] as const)(
-      'when %s %s sends %j, past the shared rules, then it is a 400 naming %s',
+      'when %s %s (as %s) sends %j, past the shared rules, then it is a 400 naming %s',
       async (method, path, role, change, field) => {
         const valid: Record<string, Record<string, unknown>> = {
           '/credentials': {
