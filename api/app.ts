@@ -83,6 +83,25 @@ function mount(app: express.Express, route: Route, services: Services, limiter: 
   app[route.method](route.path, ...chain);
 }
 
+/** A path the API has, asked with a method it does not take there: 405 naming those it does. */
+function methodNotAllowed(routes: readonly Route[]): express.Router {
+  const byPath = new Map<string, string[]>();
+  for (const route of routes) {
+    const methods = byPath.get(route.path) ?? [];
+    methods.push(...(route.method === 'get' ? ['GET', 'HEAD'] : [route.method.toUpperCase()]));
+    byPath.set(route.path, methods);
+  }
+  const router = express.Router();
+  for (const [path, methods] of byPath) {
+    const headers = { Allow: methods.join(', ') };
+    router.all(path, (req) => {
+      const message = `${req.method} is not allowed on ${req.path}: use ${headers.Allow}.`;
+      throw new AppError('method_not_allowed', message, [], headers);
+    });
+  }
+  return router;
+}
+
 /** The HTTP API, given its dependencies; every route comes from the one route table (api/routes). */
 export function createApp(deps: AppDeps, routes: readonly Route[] = ROUTES) {
   const now = deps.now ?? Date.now;
@@ -107,6 +126,7 @@ export function createApp(deps: AppDeps, routes: readonly Route[] = ROUTES) {
   app.use(accessLog(deps.metrics ?? createApiMetrics()));
   app.use(DOCS_ASSETS_PATH, docsAssets());
   for (const route of routes) mount(app, route, services, limiter);
+  app.use(methodNotAllowed(routes));
   app.use((req, _res, next) => {
     next(new AppError('not_found', `No route ${req.method} ${req.path}: see /docs.`));
   });

@@ -8,6 +8,8 @@ export const ERROR_STATUS = {
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,
+  /** A path the API has, with a method it does not take there (Allow names those it does). */
+  method_not_allowed: 405,
   conflict: 409,
   /** The credential's workflow has closed (lapsed or revoked): it takes no more commands. */
   closed: 409,

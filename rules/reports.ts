@@ -25,13 +25,19 @@ export function cprAedReportProblems(c: CprAedCertification, receivedOn: Calenda
       message: `The certification is issued on ${c.issuedOn}, after the day it was reported (${receivedOn}): report it once it is issued.`,
     });
   }
-  if (compareDates(c.expiresOn, c.issuedOn) < 0) {
-    problems.push({
+  problems.push(...cprAedDateProblems(c));
+  return problems;
+}
+
+/** The certification's own dates, whatever the day: it cannot expire before it was issued. */
+export function cprAedDateProblems(c: Pick<CprAedCertification, 'issuedOn' | 'expiresOn'>): Rejection[] {
+  if (compareDates(c.expiresOn, c.issuedOn) >= 0) return [];
+  return [
+    {
       code: 'invalid_message',
       message: `The certification expires on ${c.expiresOn}, before it was issued (${c.issuedOn}): check both dates.`,
-    });
-  }
-  return problems;
+    },
+  ];
 }
 
 /** Whether two reports with the same key state the same facts (a repeat), or contradict (a correction). */

