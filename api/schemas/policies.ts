@@ -20,7 +20,8 @@ const FEE_NAMES = {
   petition: 'petitionCents',
 } as const;
 
-const { requiredCeus: _ceus, cprAed: _cprAed, fees: _fees, ...SAME } = PolicyVersionSchema.shape;
+// Spread then overridden: the overridden fields keep their place, so a version reads in one order.
+const SAME = PolicyVersionSchema.shape;
 
 /** CEUs of a policy as a request takes them: "2.00" or 2, into hundredths. */
 function policyCeus(min: number, max: number) {
