@@ -288,6 +288,37 @@ describe('response schemas', () => {
     });
   });
 
+  it('a stored answer replayed from PostgreSQL (jsonb reorders keys) is encoded to the very same text', () => {
+    const petition = {
+      petitionId: 'CPT-1-c1-pet1',
+      course: 'Kettlebells',
+      provider: null,
+      requestedUnits: 40,
+      completedOn: '2026-02-01',
+      fee: { code: 'petition', label: 'Petition fee', amount: 2500 },
+      paymentReference: 'pay-9',
+      filedOn: '2026-02-02',
+      status: 'approved',
+      grantedUnits: 30,
+      reason: null,
+      decidedOn: '2026-02-03',
+      note: null,
+    };
+    const reversed = (value: unknown): unknown =>
+      value !== null && typeof value === 'object' && !Array.isArray(value)
+        ? Object.fromEntries(
+            Object.entries(value)
+              .reverse()
+              .map(([k, v]) => [k, reversed(v)]),
+          )
+        : value;
+    // api/command-receipts.ts stores the handler's body; a replay goes through the same schema.
+    const stored = JSON.parse(JSON.stringify(reversed(petition))) as unknown;
+    expect(JSON.stringify(encodeAnswer('decidePetition', 200, stored))).toBe(
+      JSON.stringify(encodeAnswer('decidePetition', 200, petition)),
+    );
+  });
+
   it('an answer that does not match its schema is refused, not sent', () => {
     expect(() =>
       encodeAnswer('reportCeuCompletion', 202, { credentialNumber: 'X', accepted: true, extra: 1 }),
