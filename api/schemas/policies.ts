@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { formatCeu, parseCeu } from '../../rules/ceu-units';
+import { formatCeu } from '../../rules/ceu-units';
 import { PolicyIdField, PolicyVersionSchema } from '../../rules/policy-schema';
 import type { Policy } from '../../rules/types';
-import { Cents } from './common';
+import { Cents, ceuHundredths } from './common';
 
 // Policy versions (issue 10): one schema for a version, shared with the workflow and the seeds
 // (rules/policy-schema.ts, the internal units: CEUs in hundredths, fees in cents under `renewal`, ...).
@@ -25,22 +25,12 @@ const SAME = PolicyVersionSchema.shape;
 
 /** CEUs of a policy as a request takes them: "2.00" or 2, into hundredths. */
 function policyCeus(min: number, max: number) {
-  return z
-    .union([z.string(), z.number()], { error: 'send CEUs as a decimal string such as "2.00" or a number' })
-    .transform((value, ctx) => {
-      try {
-        return parseCeu(value);
-      } catch (err) {
-        ctx.addIssue({ code: 'custom', message: (err as Error).message });
-      }
-      return z.NEVER;
-    })
-    .pipe(
-      z
-        .int()
-        .min(min, min > 0 ? 'must be more than 0 CEUs' : 'must not be negative')
-        .max(max, `must be at most ${formatCeu(max)} CEUs`),
-    );
+  return ceuHundredths('2.00').pipe(
+    z
+      .int()
+      .min(min, min > 0 ? 'must be more than 0 CEUs' : 'must not be negative')
+      .max(max, `must be at most ${formatCeu(max)} CEUs`),
+  );
 }
 
 const RequiredCeusIn = policyCeus(1, 100_000).meta({
