@@ -42,7 +42,9 @@ export const addPolicyVersionRoute = defineRoute({
   tag: 'policies',
   summary: 'Add a version of a policy, effective from a future date (never retroactive).',
   description:
-    'The body is a whole version (rules/policy-schema.ts): every number and list of the body’s rules. ' +
+    'The body is a whole version (rules/policy-schema.ts): every number and list of the body’s rules, ' +
+    'in the API’s units: CEUs as decimal strings (`requiredCeus: "2.00"`, `cprAed.units: "0.10"`) and ' +
+    'fees in cents named `renewalCents`, `lateCents`, `reinstatementCents`, `petitionCents`. ' +
     '`version` is the next number; `effectiveFrom` must be after today in the policy’s time zone. New ' +
     'cycles starting on or after `effectiveFrom` are pinned to it; running credentials get it at once by ' +
     'signal and charge its fees (and audit rate and days) for commands received from `effectiveFrom`. ' +

@@ -14,7 +14,9 @@ const OUTCOME_FIELDS =
   'message, reportedBy, seq, updatedAt }';
 
 const ONE_OUTCOME = {
-  200: `${OUTCOME_FIELDS} plus recorded: the facts that stand (null if the report was refused).`,
+  200:
+    `${OUTCOME_FIELDS} plus recorded: the facts that stand, CEUs as decimal strings ("1.50") ` +
+    '(null if the report was refused).',
   404: 'Not reported by your key, or not decided yet (read again in a few seconds).',
 } as const;
 

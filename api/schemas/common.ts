@@ -29,22 +29,24 @@ export { Text };
 /** An identifier from another system (provider, payment processor, document store). */
 export const ExternalId = ExternalIdField();
 
+/** CEUs as a decimal string ("0.50") or number (0.5), parsed by the rules into hundredths (no range). */
+export function ceuHundredths(example: string) {
+  return z
+    .union([z.string(), z.number()], {
+      error: `send CEUs as a decimal string such as "${example}" or a number`,
+    })
+    .transform((value, ctx) => {
+      try {
+        return parseCeu(value);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+      }
+      return z.NEVER;
+    });
+}
+
 /** CEUs as a decimal string ("0.50") or number (0.5), parsed by the rules into hundredths (0.01 to 99.99). */
-export const CeuUnits = z
-  .union([z.string(), z.number()], { error: 'send CEUs as a decimal string such as "0.50" or a number' })
-  .transform((value, ctx) => {
-    try {
-      const hundredths = parseCeu(value);
-      // The workflow's bound (rules/fields.ts CourseUnits), in the API's words.
-      if (hundredths > 0 && hundredths <= MAX_COURSE_UNITS) return hundredths;
-      const message =
-        hundredths > 0 ? `must be at most ${formatCeu(MAX_COURSE_UNITS)} CEUs` : 'must be more than 0 CEUs';
-      ctx.addIssue({ code: 'custom', message });
-    } catch (err) {
-      ctx.addIssue({ code: 'custom', message: (err as Error).message });
-    }
-    return z.NEVER;
-  })
+export const CeuUnits = ceuHundredths('0.50')
   .pipe(
     z
       .number()

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { formatCeu, parseCeu } from '../../rules/ceu-units';
+import type { WorkflowStatus } from '../../db/types';
 import type { AuditStateName, Phase } from '../../workflows/contract';
 import { enumOf } from './common';
+import { PolicyOut } from './policies';
 
 // The answers of the API, as zod schemas. Each takes what a handler returns (the contract's units:
 // CEUs in hundredths, money in cents under the contract's names) and gives what goes on the wire:
@@ -51,6 +53,20 @@ const PHASES: Record<Phase, string> = {
   Revoked: '',
 };
 const PhaseOut = enumOf(PHASES);
+/** A phase as reads answer it: `Unknown` when the workflow closed abnormally (terminated, failed). */
+const PhaseOrUnknownOut = enumOf({ ...PHASES, Unknown: '' });
+const WORKFLOW_STATUSES: Record<WorkflowStatus, string> = {
+  running: '',
+  completed: '',
+  continued: '',
+  terminated: '',
+  failed: '',
+  cancelled: '',
+  timed_out: '',
+};
+const WorkflowStatusOut = enumOf(WORKFLOW_STATUSES).describe(
+  "How the credential's workflow stands: running, or how it ended.",
+);
 const AUDIT_STATES: Record<AuditStateName, string> = {
   None: '',
   AwaitingDocuments: '',
@@ -254,6 +270,12 @@ export const CredentialViewOut = z
   })
   .meta({ title: 'CredentialView' });
 
+/** The state GET /credentials/:n answers: the view, or the last known one when the workflow closed abnormally. */
+const CredentialStateOut = CredentialViewOut.extend({
+  phase: PhaseOrUnknownOut.describe('`Unknown` when the workflow closed abnormally: see lastKnownPhase.'),
+  lastKnownPhase: PhaseOut.optional().describe('Set when phase is `Unknown`: the last phase recorded.'),
+}).meta({ title: 'CredentialState' });
+
 export const CredentialSummaryOut = z
   .strictObject({
     number: z.string(),
@@ -268,8 +290,16 @@ export const CredentialSummaryOut = z
     auditState: AuditStateOut,
     ceusEarned: CeuDecimal,
     updatedAt: Instant,
+    workflowStatus: WorkflowStatusOut.optional(),
   })
   .meta({ title: 'CredentialSummary' });
+
+/** A row of the credential list: its summary, with `Unknown` when the workflow closed abnormally. */
+const CredentialListItemOut = CredentialSummaryOut.extend({
+  phase: PhaseOrUnknownOut.describe('`Unknown` when the workflow closed abnormally: see lastKnownPhase.'),
+  lastKnownPhase: PhaseOut.optional().describe('Set when phase is `Unknown`: the last phase recorded.'),
+  statusText: z.string().optional().describe('Set when phase is `Unknown`: what to do (contact support).'),
+}).meta({ title: 'CredentialListItem' });
 
 const RecordsOut = z
   .strictObject({
@@ -336,11 +366,16 @@ const RecordsOut = z
   .meta({ title: 'CredentialRecords' });
 
 export const CredentialOut = z.strictObject({
-  state: CredentialViewOut.describe("The workflow's answer (authoritative, live)."),
+  state: CredentialStateOut.describe("The workflow's view (from the run's snapshot, or its query)."),
   records: RecordsOut.nullable().describe(
     'The PostgreSQL projection; null until the first event is recorded.',
   ),
   holder: z.strictObject({ name: z.string(), email: z.string() }).nullable(),
+  workflowStatus: WorkflowStatusOut,
+  statusText: z
+    .string()
+    .nullable()
+    .describe('Set when the workflow closed abnormally: its state is not vouched for (contact support).'),
 });
 
 export const EnrolmentOut = z.strictObject({
@@ -352,7 +387,7 @@ export const EnrolmentOut = z.strictObject({
 });
 
 export const CredentialPageOut = z.strictObject({
-  items: z.array(CredentialSummaryOut),
+  items: z.array(CredentialListItemOut),
   nextCursor: z.string().nullable().describe('Pass back as cursor for the next page; null on the last page.'),
 });
 
@@ -422,15 +457,88 @@ export const FeeQuoteAnswerOut = z.strictObject({
   quote: FeeQuoteOut,
 });
 
-export const SignalAcceptedOut = z.strictObject({
+const ActorOut = z.strictObject({
+  kind: z.enum(['service', 'portal', 'ops', 'system']),
+  id: z.string().describe("The API key's id."),
+});
+
+const ReportOutcomeShape = {
   credentialNumber: z.string(),
-  accepted: z.literal(true),
+  kind: z.enum(['ceu', 'cpr_aed']),
+  source: z.string().describe('The provider; "cpr" for CPR/AED certifications.'),
+  externalId: z.string().describe('The completion id or certification id.'),
+  outcome: z.enum(['counted', 'not_counted', 'refused']),
+  counts: z.boolean(),
+  reasonCode: z.string().nullable().describe('Why it does not count (not_counted) or was refused.'),
+  message: z.string().nullable(),
+  reportedBy: ActorOut,
+  seq: z.string().regex(/^\d+$/).describe("Bumped on every change: the feed's cursor (a decimal string)."),
+  updatedAt: Instant,
+};
+
+/** What became of one report. */
+export const ReportOutcomeOut = z.strictObject(ReportOutcomeShape).meta({ title: 'ReportOutcome' });
+
+/** The answer to a report (a signal to the workflow): what is known when it arrives. */
+export const ReportAcceptedOut = z
+  .strictObject({
+    credentialNumber: z.string(),
+    accepted: z.literal(true),
+    duplicate: z.boolean().describe('true: the same facts were already recorded; nothing changed.'),
+    status: z.string().describe("Where the report's outcome is read (also the Location header)."),
+    outcome: ReportOutcomeOut.nullable().describe(
+      'A duplicate of a report your key sent: its recorded outcome; else null.',
+    ),
+  })
+  .meta({ title: 'ReportAccepted' });
+
+/** One report's outcome with the facts that stand. */
+export const ReportOutcomeDetailOut = z
+  .strictObject({
+    ...ReportOutcomeShape,
+    recorded: z
+      .discriminatedUnion('kind', [
+        CeuCompletionOut.extend({ kind: z.literal('ceu') }),
+        CprAedOut.extend({ kind: z.literal('cpr_aed') }),
+      ])
+      .nullable()
+      .describe('The facts that stand (the first report); null if the report was refused.'),
+  })
+  .meta({ title: 'ReportOutcomeDetail' });
+
+export const ReportOutcomePageOut = z.strictObject({
+  items: z.array(ReportOutcomeOut),
+  cursor: z.string().regex(/^\d+$/).describe('Pass as `after` next time.'),
+  more: z.boolean().describe('true: another page is ready now.'),
+});
+
+const PolicyVersionsOut = z
+  .strictObject({
+    id: z.string(),
+    name: z.string(),
+    current: PolicyOut.describe("The version in force today (in the policy's time zone)."),
+    versions: z.array(PolicyOut),
+  })
+  .meta({ title: 'PolicyVersions' });
+
+export const PolicyListOut = z.strictObject({ policies: z.array(PolicyVersionsOut) });
+
+export const PolicyVersionAddedOut = z.strictObject({
+  policy: PolicyOut,
+  fanOut: z
+    .strictObject({
+      signalled: z.int().describe('Running credentials of the policy signalled.'),
+      failed: z.int().describe('Credentials that closed or could not be reached in between.'),
+    })
+    .describe('The running credentials that got the version by signal.'),
 });
 
 export const VerificationOut = z.strictObject({
   credentialNumber: z.string(),
   certification: z.string(),
-  status: z.enum(['active', 'expired', 'lapsed', 'revoked']),
+  status: z
+    .enum(['active', 'expired', 'lapsed', 'revoked', 'unknown'])
+    .describe("unknown: the credential's workflow closed abnormally (contact support)."),
   statusText: z.string(),
   validFrom: DateOut,
   expiresOn: DateOut,

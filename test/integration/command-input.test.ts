@@ -7,7 +7,10 @@ import { createApp } from '../../api/app';
 import { createDb, type Db } from '../../db/client';
 import { createRepository } from '../../db/repository';
 import type { Repository } from '../../db/types';
+import { cycleDates } from '../../rules/cycle';
+import { NASM_CPT } from '../../rules/policies';
 import { COMMAND_REJECTED } from '../../workflows/contract';
+import { credentialView } from '../../workflows/view';
 import { type HttpClient, httpClient } from '../support/http';
 
 // What the command routes answer before anything reaches a workflow (issue 8 item 6, issue 9 item 3),
@@ -36,6 +39,91 @@ function fakeClient() {
 }
 
 type Role = 'service' | 'portal' | 'ops';
+
+// What a run answers each update, in the contract's units: the API encodes each answer through its
+// response schema (api/responses.ts), so the fake answers whole, real-shaped results.
+const FEE_LINE = { code: 'petition', label: 'Petition fee', amount: 2500 };
+const AUDIT = {
+  auditId: 'AUD-1',
+  applicationId: 'A-1',
+  state: 'UnderReview',
+  selectedOn: '2026-01-02',
+  documentsDueOn: '2026-02-01',
+  documents: [],
+  decidedOn: null,
+  reason: null,
+};
+
+/** The run's view (its getState query): live, or revoked. */
+function viewOf(closed: { phase: 'Revoked'; on: string; reason: string } | null) {
+  return credentialView(
+    {
+      credentialNumber: 'CPT-INPUT-1',
+      certifiedOn: '2025-06-30',
+      cycle: 1,
+      policy: NASM_CPT,
+      versions: [NASM_CPT],
+      dates: cycleDates('2025-06-30', NASM_CPT),
+      facts: {
+        completions: [],
+        cprAed: [],
+        petitions: [],
+        consumed: [],
+        application: null,
+        audit: null,
+        remindersSent: [],
+      },
+      closed,
+    },
+    Date.parse('2026-01-02T12:00:00Z'),
+  );
+}
+
+function workflowAnswer(update: { name: string }, overrides: Record<string, unknown> = {}): unknown {
+  const answers: Record<string, () => unknown> = {
+    filePetition: () => ({ petitionId: 'P-1', fee: FEE_LINE }),
+    decidePetition: () => ({
+      petitionId: 'P-1',
+      course: 'Kettlebells',
+      provider: null,
+      requestedUnits: 40,
+      completedOn: '2026-01-02',
+      fee: FEE_LINE,
+      paymentReference: 'pay-1',
+      filedOn: '2026-01-02',
+      status: 'approved',
+      grantedUnits: 40,
+      reason: null,
+      decidedOn: '2026-01-02',
+      note: null,
+    }),
+    submitApplication: () => ({
+      applicationId: 'A-1',
+      receivedOn: '2026-01-02',
+      fee: {
+        accepted: true,
+        window: 'in_cycle',
+        on: '2026-01-02',
+        lines: [{ code: 'renewal', label: 'Renewal fee', amount: 9900 }],
+        total: 9900,
+        validThrough: '2027-06-30',
+      },
+      auditSelected: false,
+      auditDocumentsDueOn: null,
+    }),
+    submitAuditDocuments: () => AUDIT,
+    decideAudit: () => ({
+      ...AUDIT,
+      state: 'Passed',
+      decidedOn: '2026-01-03',
+      reason: 'Certificates match.',
+    }),
+    revoke: () => viewOf({ phase: 'Revoked', on: '2026-01-02', reason: 'Fraud.' }),
+  };
+  const answer = answers[update.name];
+  if (!answer) throw new Error(`no fake answer for update ${update.name}`);
+  return { ...(answer() as object), ...overrides };
+}
 
 interface Case {
   readonly name: string;
@@ -411,7 +499,11 @@ describe('command input over HTTP: 400s before the workflow, 409 + Retry-After w
         body: { certificationId: 'RC-1', issuedOn: '2026-01-02', expiresOn: '2028-01-02', handsOn: true },
       },
     ];
-    fake.handle.executeUpdate.mockResolvedValue({});
+    fake.handle.executeUpdate.mockImplementation((update: { name: string }) =>
+      Promise.resolve(workflowAnswer(update)),
+    );
+    // A report is checked against what the run holds (no row in PostgreSQL here: its query answers).
+    fake.handle.query.mockResolvedValue(viewOf(null));
     const before = Date.now();
     for (const route of [...UPDATES, ...signals]) {
       const answer = await call('POST', route.path, { token: tokens[route.role], body: route.body });
@@ -467,7 +559,9 @@ describe('command input over HTTP: 400s before the workflow, 409 + Retry-After w
       );
     const headers = { 'idempotency-key': 'store-down-1' };
     const body = { paymentReference: 'pay-store-down', amountPaidCents: 9900 };
-    fake.handle.executeUpdate.mockResolvedValue({ applicationId: 'A-2' });
+    fake.handle.executeUpdate.mockImplementation((update: { name: string }) =>
+      Promise.resolve(workflowAnswer(update, { applicationId: 'A-2' })),
+    );
     const down = await call('POST', `${p}/applications`, { token: tokens.portal, headers, body });
     expect(down.status).toBe(503);
     expect(down.headers.get('retry-after')).toBe('5');
@@ -482,7 +576,10 @@ describe('command input over HTTP: 400s before the workflow, 409 + Retry-After w
   it('when two first tries of one key race with different requests, then one is answered and the other is a 422', async () => {
     // Both pass the lookup before either is stored; the workflow answers both with the first outcome.
     fake.handle.executeUpdate.mockImplementation(
-      () => new Promise((resolve) => setTimeout(() => resolve({ petitionId: 'P-RACE', fee: {} }), 200)),
+      (update: { name: string }) =>
+        new Promise((resolve) =>
+          setTimeout(() => resolve(workflowAnswer(update, { petitionId: 'P-RACE' })), 200),
+        ),
     );
     const headers = { 'idempotency-key': 'race-1' };
     const answers = await Promise.all(
@@ -499,7 +596,11 @@ describe('command input over HTTP: 400s before the workflow, 409 + Retry-After w
   });
 
   it('when the workflow is not answering (503), then no outcome is stored: the retry with the key reaches it again', async () => {
-    const grpcUnavailable = Object.assign(new Error('14 UNAVAILABLE'), { code: 14 });
+    // As @grpc/grpc-js reports it: a numeric code with its details.
+    const grpcUnavailable = Object.assign(new Error('14 UNAVAILABLE'), {
+      code: 14,
+      details: 'No connection established',
+    });
     const { ServiceError } = await import('@temporalio/client');
     fake.handle.executeUpdate.mockRejectedValueOnce(
       new ServiceError('unavailable', { cause: grpcUnavailable }),
@@ -508,7 +609,9 @@ describe('command input over HTTP: 400s before the workflow, 409 + Retry-After w
     const body = { paymentReference: 'pay-outage', amountPaidCents: 9900 };
     const down = await call('POST', `${p}/applications`, { token: tokens.portal, headers, body });
     expect(down.status).toBe(503);
-    fake.handle.executeUpdate.mockResolvedValueOnce({ applicationId: 'A-1' });
+    fake.handle.executeUpdate.mockImplementationOnce((update: { name: string }) =>
+      Promise.resolve(workflowAnswer(update)),
+    );
     const retried = await call('POST', `${p}/applications`, { token: tokens.portal, headers, body });
     expect(retried.status).toBe(201);
     expect(fake.handle.executeUpdate).toHaveBeenCalledTimes(2);

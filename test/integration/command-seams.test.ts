@@ -1,12 +1,8 @@
+import type { PetitionDecidedAnswer } from '../../api/schemas/responses';
 import { addDays, addYears, dateAt } from '../../rules/calendar';
 import { cycleDates } from '../../rules/cycle';
 import { NASM_CPT } from '../../rules/policies';
-import {
-  type ApplicationAccepted,
-  credentialWorkflowId,
-  type PetitionDecided,
-  type PetitionFiled,
-} from '../../workflows/contract';
+import { type ApplicationAccepted, credentialWorkflowId, type PetitionFiled } from '../../workflows/contract';
 import { type CredentialRead, eventually, type HttpClient, httpClient } from '../support/http';
 import { startStack, type Stack } from '../support/stack';
 
@@ -219,13 +215,13 @@ describe('command seams over HTTP: receipt stamps, retries across renewal, petit
     expect(history.body.events.filter((e) => e.type === 'petition_filed')).toHaveLength(1);
 
     // Filed in cycle 1, decided in cycle 2: approved, and the answer says its CEUs count nowhere.
-    const decided = await call<PetitionDecided>(
+    const decided = await call<PetitionDecidedAnswer>(
       'POST',
       `/credentials/${number}/petitions/${filed.body.petitionId}/decision`,
       { token: keys.ops, headers: { 'idempotency-key': 'seam-decision-1' }, body: { decision: 'approved' } },
     );
     expect(decided.status).toBe(200);
-    expect(decided.body).toMatchObject({ status: 'approved', grantedUnits: 50 });
+    expect(decided.body).toMatchObject({ status: 'approved', grantedUnits: '0.50' });
     const cycle1 = cycleDates(certifiedOn, NASM_CPT);
     expect(decided.body.note).toContain(
       `the cycle ${cycle1.start} to ${cycle1.expiration}, which has already renewed`,

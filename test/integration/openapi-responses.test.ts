@@ -4,8 +4,11 @@ import type { Client } from '@temporalio/client';
 import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import { createApp } from '../../api/app';
 import { ROUTES } from '../../api/routes';
+import { policyOutside } from '../../api/schemas/policies';
+import { createWorkflowReconciler } from '../../api/workflow-reconciler';
 import { addDays, addYears, dateAt } from '../../rules/calendar';
-import { NASM_CPT } from '../../rules/policies';
+import { ACE_CPT, NASM_CPT } from '../../rules/policies';
+import { credentialWorkflowId } from '../../workflows/contract';
 import { type CallOptions, eventually, type HttpAnswer, httpClient, type HttpClient } from '../support/http';
 import { startStack, type Stack } from '../support/stack';
 
@@ -35,7 +38,7 @@ describe('every answer of the real stack matches the OpenAPI document', () => {
   const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: false });
   const validators = new Map<string, ValidateFunction>();
   const seen = new Set<string>();
-  const keys = { service: '', portal: '', ops: '' };
+  const keys = { service: '', portal: '', ops: '', portal2: '' };
   const today = dateAt(Date.now(), NASM_CPT.timeZone);
   // In the last days of its first cycle: every command is open, in real time.
   const certifiedOn = addDays(addYears(today, -2), 10);
@@ -106,6 +109,8 @@ describe('every answer of the real stack matches the OpenAPI document', () => {
     for (const role of ['service', 'portal', 'ops'] as const) {
       keys[role] = (await stack.repository.createApiKey(role, `openapi ${role}`)).token;
     }
+    // Another portal: it reads no outcome of the first one's reports.
+    keys.portal2 = (await stack.repository.createApiKey('portal', 'openapi portal 2')).token;
     doc = (await call<Document>('GET', '/openapi.json')).body;
   });
   afterAll(async () => {
@@ -134,6 +139,16 @@ describe('every answer of the real stack matches the OpenAPI document', () => {
       json(keys.ops, { ...enrolment, certificationDate: 'soon' }),
     );
     await expectAnswer('POST', '/credentials', 400, { token: keys.ops, rawBody: '{"credentialNumber":' });
+    await expectAnswer(
+      'POST',
+      '/credentials',
+      422,
+      json(keys.ops, {
+        ...enrolment,
+        credentialNumber: 'OAS-LAPSED',
+        certificationDate: addYears(today, -4),
+      }),
+    );
     await expectAnswer('POST', '/credentials', 401, json('rk_nobody', enrolment));
     await expectAnswer('POST', '/credentials', 403, json(keys.portal, enrolment));
     await expectAnswer('POST', '/credentials', 415, {
@@ -201,6 +216,40 @@ describe('every answer of the real stack matches the OpenAPI document', () => {
       json(keys.portal, { ...cpr, handsOn: 'yes' }),
     );
     await expectAnswer('POST', '/credentials/OAS-NOPE/cpr-aed', 404, json(keys.portal, cpr));
+    // A repeat: 202 duplicate, with the outcome recorded for the key once it is decided.
+    await eventually(async () => {
+      const again = await call<{ outcome: unknown }>('POST', `/credentials/${N}/ceu-completions`, {
+        ...json(keys.service, course),
+      });
+      return again.body.outcome !== null;
+    });
+    await expectAnswer('POST', `/credentials/${N}/ceu-completions`, 202, json(keys.service, course));
+    await expectAnswer('POST', `/credentials/${N}/cpr-aed`, 202, json(keys.portal, cpr));
+
+    // What became of the reports: one at a time (with the facts recorded), and the feed.
+    const completion = `/credentials/${N}/ceu-completions/acme-ce/OAS-A1`;
+    await eventually(async () => (await call('GET', completion, { token: keys.service })).status === 200);
+    const outcome = await expectAnswer<{ recorded: { units: unknown } }>('GET', completion, 200, {
+      token: keys.service,
+    });
+    expect(outcome.body.recorded.units).toBe('1.50');
+    await expectAnswer('GET', `/credentials/${N}/ceu-completions/acme-ce/OAS-NONE`, 404, {
+      token: keys.service,
+    });
+    const card = `/credentials/${N}/cpr-aed/OAS-RC`;
+    await eventually(async () => (await call('GET', card, { token: keys.portal })).status === 200);
+    await expectAnswer('GET', card, 200, { token: keys.ops });
+    await expectAnswer('GET', card, 404, { token: keys.portal2 });
+    await eventually(async () => {
+      const feed = await call<{ items: unknown[] }>('GET', '/report-outcomes?after=0', {
+        token: keys.service,
+      });
+      return feed.body.items.length > 0;
+    });
+    await expectAnswer('GET', '/report-outcomes?after=0&limit=10', 200, { token: keys.service });
+    await expectAnswer('GET', '/report-outcomes?after=0', 200, { token: keys.ops });
+    await expectAnswer('GET', '/report-outcomes?reportedBy=someone-else', 403, { token: keys.service });
+    await expectAnswer('GET', '/report-outcomes?limit=0', 400, { token: keys.service });
 
     const petition = {
       course: 'Kettlebells',
@@ -214,8 +263,25 @@ describe('every answer of the real stack matches the OpenAPI document', () => {
       'POST',
       `/credentials/${N}/petitions`,
       201,
-      json(keys.portal, petition),
+      json(keys.portal, petition, { 'Idempotency-Key': 'oas-pet-1' }),
     );
+    // A retry with its key: the first answer, exactly, marked as replayed.
+    const replayed = await expectAnswer(
+      'POST',
+      `/credentials/${N}/petitions`,
+      201,
+      json(keys.portal, petition, { 'Idempotency-Key': 'oas-pet-1' }),
+    );
+    expect(replayed.body).toEqual(filed.body);
+    expect(replayed.headers.get('idempotent-replayed')).toBe('true');
+    expect(filed.headers.get('idempotent-replayed')).toBeNull();
+    const reused = await expectAnswer<{ error: { details: { code?: string }[] } }>(
+      'POST',
+      `/credentials/${N}/petitions`,
+      422,
+      json(keys.portal, { ...petition, course: 'Other' }, { 'Idempotency-Key': 'oas-pet-1' }),
+    );
+    expect(reused.body.error.details[0]?.code).toBe('idempotency_key_reused');
     await expectAnswer(
       'POST',
       `/credentials/${N}/petitions`,
@@ -366,14 +432,6 @@ describe('every answer of the real stack matches the OpenAPI document', () => {
     await expectAnswer('GET', '/docs', 200);
   });
 
-  it('public verification past its rate limit: 429', async () => {
-    for (let i = 0; i < 40; i += 1) {
-      const answer = await call('GET', '/verify/OAS-1');
-      if (answer.status === 429) break;
-    }
-    await expectAnswer('GET', '/verify/OAS-1', 429);
-  });
-
   it('readiness when Temporal does not answer: 503 with its checks', async () => {
     const client = {
       workflowService: { getSystemInfo: () => Promise.reject(new Error('down')) },
@@ -388,6 +446,91 @@ describe('every answer of the real stack matches the OpenAPI document', () => {
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }
+  });
+
+  it('policy versions: the list, a new version in the API units, and its refusals', async () => {
+    await expectAnswer('GET', '/policies', 200, { token: keys.portal });
+    const v2 = { ...policyOutside(ACE_CPT), version: 2, effectiveFrom: addYears(today, 30) };
+    await expectAnswer('POST', '/policies/ace-cpt/versions', 400, json(keys.ops, { ...v2, id: 'nasm-cpt' }));
+    await expectAnswer(
+      'POST',
+      '/policies/ace-cpt/versions',
+      400,
+      json(keys.ops, { ...v2, requiredCeus: 200.001 }),
+    );
+    await expectAnswer('POST', '/policies/nope-cpt/versions', 404, json(keys.ops, { ...v2, id: 'nope-cpt' }));
+    await expectAnswer('POST', '/policies/ace-cpt/versions', 409, json(keys.ops, { ...v2, version: 3 }));
+    const added = await expectAnswer<{ policy: unknown }>(
+      'POST',
+      '/policies/ace-cpt/versions',
+      201,
+      json(keys.ops, v2),
+    );
+    expect(added.body.policy).toEqual(v2);
+    await expectAnswer('GET', '/policies', 200, { token: keys.ops });
+  });
+
+  it('a credential whose workflow was terminated: unknown on every read, no fee quote (409)', async () => {
+    const N = 'OAS-5';
+    await expectAnswer(
+      'POST',
+      '/credentials',
+      202,
+      json(keys.ops, {
+        credentialNumber: N,
+        certificationDate: certifiedOn,
+        holder: { name: 'Oas Five', email: 'oas5@example.com' },
+      }),
+    );
+    await eventually(() => stack.repository.readCredential(N));
+    await stack.env.client.workflow.getHandle(credentialWorkflowId(N)).terminate('openapi test');
+    const reconciler = createWorkflowReconciler({ client: stack.env.client, repository: stack.repository });
+    await eventually(async () => (await reconciler.runOnce()).changed.some((c) => c.number === N), 20_000);
+    const verify = await expectAnswer<{ status: string }>('GET', `/verify/${N}`, 200);
+    expect(verify.body.status).toBe('unknown');
+    const read = await expectAnswer<{ state: { phase: string } }>('GET', `/credentials/${N}`, 200, {
+      token: keys.ops,
+    });
+    expect(read.body.state.phase).toBe('Unknown');
+    const list = await expectAnswer<{ items: { number: string; phase: string }[] }>(
+      'GET',
+      '/credentials?limit=100',
+      200,
+      { token: keys.ops },
+    );
+    expect(list.body.items.find((item) => item.number === N)?.phase).toBe('Unknown');
+    await expectAnswer('GET', `/credentials/${N}/fee-quote`, 409, { token: keys.portal });
+  });
+
+  it('reads when PostgreSQL does not answer: 503 with Retry-After', async () => {
+    const down = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+    const repository = new Proxy(stack.repository, {
+      get: (target, name, receiver) =>
+        name === 'close' ? Reflect.get(target, name, receiver) : () => Promise.reject(down),
+    });
+    const app = createApp({ client: stack.env.client, repository, taskQueue: 'none' });
+    const server: Server = await new Promise((resolve) => {
+      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    try {
+      const other = httpClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+      // The key check reads PostgreSQL too: the public lookup shows the outage first-hand.
+      const verify = await expectAnswer('GET', '/verify/OAS-1', 503, {}, other);
+      expect(verify.headers.get('retry-after')).not.toBeNull();
+      await expectAnswer('GET', '/credentials/OAS-1', 503, { token: keys.ops }, other);
+      await expectAnswer('GET', '/credentials/OAS-1/fee-quote', 503, { token: keys.ops }, other);
+      await expectAnswer('GET', '/credentials', 503, { token: keys.ops }, other);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('public verification past its rate limit: 429', async () => {
+    for (let i = 0; i < 40; i += 1) {
+      const answer = await call('GET', '/verify/OAS-1');
+      if (answer.status === 429) break;
+    }
+    await expectAnswer('GET', '/verify/OAS-1', 429);
   });
 
   it('every status every route lists was produced by a real request above', () => {

@@ -1,3 +1,5 @@
+import { policyOutside, type PolicyVersionAnswer } from '../../api/schemas/policies';
+import { CredentialViewOut } from '../../api/schemas/responses';
 import { addDays, addYears, dateAt } from '../../rules/calendar';
 import { NASM_CPT } from '../../rules/policies';
 import type { Policy } from '../../rules/types';
@@ -29,6 +31,13 @@ const v2: Policy = {
   requiredCeus: NASM_CPT.requiredCeus + 100,
   auditRateBasisPoints: 2000,
   reminders: { ...NASM_CPT.reminders, daysBeforeExpiry: [...NASM_CPT.reminders.daysBeforeExpiry, 14] },
+};
+
+// Outside the service a version is in the API's units: CEUs as "2.00", fees in `…Cents` fields.
+const v1Out = policyOutside(NASM_CPT);
+const v2Out = policyOutside(v2);
+type PolicyList = {
+  policies: { id: string; current: PolicyVersionAnswer; versions: PolicyVersionAnswer[] }[];
 };
 
 let stack: Stack;
@@ -63,7 +72,7 @@ const quote = async (number: string, on?: string) =>
   ).body.quote;
 
 const addVersion = (body: unknown, token = keys.ops) =>
-  call<{ policy: Policy; fanOut: { signalled: number; failed: number } }>(
+  call<{ policy: PolicyVersionAnswer; fanOut: { signalled: number; failed: number } }>(
     'POST',
     '/policies/nasm-cpt/versions',
     {
@@ -87,27 +96,43 @@ describe('adding a policy version through the API', () => {
     );
   });
 
-  it('when GET /policies, then each policy lists its versions and the one in force today', async () => {
-    const answer = await call<{ policies: { id: string; current: Policy; versions: Policy[] }[] }>(
-      'GET',
-      '/policies',
-      { token: keys.ops },
-    );
+  it('when GET /policies, then each policy lists its versions and the one in force today, in the API units', async () => {
+    const answer = await call<PolicyList>('GET', '/policies', { token: keys.ops });
     expect(answer.status).toBe(200);
     expect(answer.body.policies.map((p) => p.id)).toEqual(['ace-cpt', 'nasm-cpt']);
-    expect(answer.body.policies[1]).toMatchObject({ current: NASM_CPT, versions: [NASM_CPT] });
+    expect(answer.body.policies[1]).toMatchObject({ current: v1Out, versions: [v1Out] });
+    expect(answer.body.policies[1]?.current).toMatchObject({
+      requiredCeus: '2.00',
+      cprAed: { units: '0.10' },
+      fees: { renewalCents: NASM_CPT.fees.renewal },
+    });
   });
 
   it('when a version is refused, then nothing is stored: not ops 403, retroactive 400, wrong id 400, not the next number 409, broken 400', async () => {
-    expect((await addVersion(v2, keys.service)).status).toBe(403);
-    const retroactive = await addVersion({ ...v2, effectiveFrom: today });
+    expect((await addVersion(v2Out, keys.service)).status).toBe(403);
+    const retroactive = await addVersion({ ...v2Out, effectiveFrom: today });
     expect(retroactive.status).toBe(400);
     expect(retroactive.body.error.details[0]).toMatchObject({ field: 'effectiveFrom' });
-    expect((await addVersion({ ...v2, id: 'ace-cpt' })).status).toBe(400);
-    expect((await addVersion({ ...v2, version: 3 })).status).toBe(409);
-    expect((await addVersion({ ...v2, version: 1 })).status).toBe(409);
-    const broken = await addVersion({ ...v2, timeZone: 'Mars/Olympus', fees: { renewal: -1 } });
+    expect((await addVersion({ ...v2Out, id: 'ace-cpt' })).status).toBe(400);
+    expect((await addVersion({ ...v2Out, version: 3 })).status).toBe(409);
+    expect((await addVersion({ ...v2Out, version: 1 })).status).toBe(409);
+    const broken = await addVersion({ ...v2Out, timeZone: 'Mars/Olympus', fees: { renewalCents: -1 } });
     expect(broken.status).toBe(400);
+    // The internal units are not the API's: fees without `Cents`, CEUs with three decimals.
+    const internal = await addVersion(v2);
+    expect(internal.status).toBe(400);
+    expect(internal.body.error.details.map((d: { field?: string }) => d.field)).toContain(
+      'fees.renewalCents',
+    );
+    const precise = await addVersion({ ...v2Out, requiredCeus: '3.005' });
+    expect(precise.status).toBe(400);
+    expect(precise.body.error.details[0]).toMatchObject({ field: 'requiredCeus' });
+    const cprOver = await addVersion({ ...v2Out, cprAed: { units: '3.10', handsOnRequired: true } });
+    expect(cprOver.status).toBe(400);
+    expect(cprOver.body.error.details[0]).toMatchObject({
+      field: 'cprAed.units',
+      message: 'must not exceed requiredCeus (3.00)',
+    });
     expect(await stack.repository.policyVersions('nasm-cpt')).toEqual([NASM_CPT]);
   });
 
@@ -116,11 +141,14 @@ describe('adding a policy version through the API', () => {
       .state;
     expect((await quote(running)).totalCents).toBe(NASM_CPT.fees.renewal);
 
-    const added = await addVersion(v2);
+    const added = await addVersion(v2Out);
     expect(added.status).toBe(201);
-    expect(added.body.policy).toEqual(v2);
+    expect(added.body.policy).toEqual(v2Out);
+    expect(added.body.policy).toMatchObject({ requiredCeus: '3.00', fees: { renewalCents: 10_900 } });
+    // Stored in the internal units: CEU hundredths, fees in cents under the rules' names.
+    expect((await stack.repository.policyVersions('nasm-cpt'))[1]).toEqual(v2);
     expect(added.body.fanOut.signalled).toBeGreaterThanOrEqual(1);
-    expect((await addVersion(v2)).status).toBe(409);
+    expect((await addVersion(v2Out)).status).toBe(409);
     // The fan-out is done when the API answers: the running workflow has been signalled already.
     const signals = (
       await stack.env.client.workflow.getHandle(credentialWorkflowId(running)).fetchHistory()
@@ -144,7 +172,10 @@ describe('adding a policy version through the API', () => {
       20_000,
       'policy_version_received in the history',
     );
-    const view = await stack.env.client.workflow.getHandle(credentialWorkflowId(running)).query(getState);
+    // The query answers in the contract's units; the API's schema puts them in the API's.
+    const view = CredentialViewOut.parse(
+      await stack.env.client.workflow.getHandle(credentialWorkflowId(running)).query(getState),
+    );
     expect(view.feeQuote).toEqual(await quote(running));
 
     // The requirement is pinned for the cycle: unchanged mid-cycle.
@@ -154,12 +185,8 @@ describe('adding a policy version through the API', () => {
     expect(after.policyVersion).toBe(1);
     expect(view.ceus.required).toBe(before.ceus.required);
 
-    const policies = await call<{ policies: { id: string; current: Policy; versions: Policy[] }[] }>(
-      'GET',
-      '/policies',
-      { token: keys.ops },
-    );
-    expect(policies.body.policies[1]).toMatchObject({ current: NASM_CPT, versions: [NASM_CPT, v2] });
+    const policies = await call<PolicyList>('GET', '/policies', { token: keys.ops });
+    expect(policies.body.policies[1]).toMatchObject({ current: v1Out, versions: [v1Out, v2Out] });
   });
 
   it('when a credential is enrolled after the version was added, then its run carries the version without a worker restart', async () => {

@@ -280,7 +280,7 @@ describe('provider reports: validation, corrections and outcomes over HTTP', () 
     });
 
     it('when the provider reads the completion, then the first report stands', async () => {
-      const read = await call<Outcome & { recorded: { units: number; course: string } }>(
+      const read = await call<Outcome & { recorded: { units: string; course: string } }>(
         'GET',
         `/credentials/${NUMBER}/ceu-completions/acme-ce/C-1`,
         { token: keys.acme },
@@ -289,7 +289,7 @@ describe('provider reports: validation, corrections and outcomes over HTTP', () 
       expect(read.body).toMatchObject({
         outcome: 'counted',
         counts: true,
-        recorded: { course: 'Program design', units: 50 },
+        recorded: { course: 'Program design', units: '0.50' },
       });
     });
   });

@@ -4,13 +4,14 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { createApp } from '../../api/app';
 import { createWorkflowReconciler } from '../../api/workflow-reconciler';
+import { type CredentialViewAnswer, CredentialViewOut } from '../../api/schemas/responses';
 import { createDb, type Db } from '../../db/client';
 import { createRepository } from '../../db/repository';
 import { createSqlPool } from '../../db/sql-pool';
 import type { Repository } from '../../db/types';
 import { addDays, addYears, dateAt } from '../../rules/calendar';
 import { NASM_CPT } from '../../rules/policies';
-import { credentialWorkflowId, getState, type CredentialView } from '../../workflows/contract';
+import { credentialWorkflowId, getState } from '../../workflows/contract';
 import { createWorker } from '../../worker/create-worker';
 import { eventually, httpClient, type HttpClient } from '../support/http';
 import { bundleWorkflows, startDevServer } from '../support/temporal';
@@ -99,7 +100,7 @@ async function withFacts(number: string): Promise<void> {
 }
 
 type Read = {
-  state: CredentialView & { lastKnownPhase?: string };
+  state: CredentialViewAnswer & { lastKnownPhase?: string };
   workflowStatus: string;
   statusText: string | null;
 };
@@ -107,11 +108,14 @@ type Read = {
 describe('reads answer from PostgreSQL', () => {
   it('when the worker answers, then GET /credentials/:n is the workflow query’s own view, built from the snapshot', async () => {
     await withFacts('RD-SAME-1');
-    const query = await env.client.workflow.getHandle(credentialWorkflowId('RD-SAME-1')).query(getState);
+    // The query answers in the contract's units; the API's schema puts them in the API's.
+    const query = CredentialViewOut.parse(
+      await env.client.workflow.getHandle(credentialWorkflowId('RD-SAME-1')).query(getState),
+    );
     const read = await call<Read>('GET', '/credentials/RD-SAME-1', { token: keys.ops });
     expect(read.status).toBe(200);
     expect(read.body.state).toEqual(query);
-    expect(read.body.state.ceus.earned).toBe(150);
+    expect(read.body.state.ceus.earned).toBe('1.50');
     expect(read.body).toMatchObject({ workflowStatus: 'running', statusText: null, holder });
     const quote = await call<{ quote: unknown }>('GET', '/credentials/RD-SAME-1/fee-quote', {
       token: keys.ops,
@@ -131,7 +135,9 @@ describe('reads answer from PostgreSQL', () => {
       20_000,
       'the revocation recorded',
     );
-    const query = await env.client.workflow.getHandle(credentialWorkflowId('RD-REV-1')).query(getState);
+    const query = CredentialViewOut.parse(
+      await env.client.workflow.getHandle(credentialWorkflowId('RD-REV-1')).query(getState),
+    );
     const read = await call<Read>('GET', '/credentials/RD-REV-1', { token: keys.ops });
     expect(read.body.state).toEqual(query);
     expect(read.body.state.summary).toContain('Fraudulent exam record.');
@@ -148,7 +154,7 @@ describe('reads answer from PostgreSQL', () => {
     expect(verify.body).toMatchObject({ status: 'active', certification: NASM_CPT.name });
     const read = await call<Read>('GET', '/credentials/RD-NOWORKER-1', { token: keys.ops });
     expect(read.status).toBe(200);
-    expect(read.body.state).toMatchObject({ phase: 'Active', ceus: { earned: 150 } });
+    expect(read.body.state).toMatchObject({ phase: 'Active', ceus: { earned: '1.50' } });
     const quote = await call('GET', '/credentials/RD-NOWORKER-1/fee-quote', { token: keys.ops });
     expect(quote.status).toBe(200);
     const list = await call<{ items: { number: string; phase: string }[] }>('GET', '/credentials', {

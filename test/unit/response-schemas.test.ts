@@ -2,10 +2,11 @@ import Ajv2020 from 'ajv/dist/2020';
 import { buildOpenApiDocument } from '../../api/openapi';
 import { encodeAnswer, missingResponseSchemas, RESPONSE_SCHEMAS } from '../../api/responses';
 import { ROUTES } from '../../api/routes';
+import { AddPolicyVersionRequest } from '../../api/schemas/policies';
 import { outsideUnits } from '../../api/schemas/responses';
 import { cycleDates } from '../../rules/cycle';
 import { quoteFee } from '../../rules/fees';
-import { getPolicy } from '../../rules/policies';
+import { getPolicy, NASM_CPT } from '../../rules/policies';
 import { credentialView, type ViewSource } from '../../workflows/view';
 import * as v1 from '../../workflows/v1/state';
 import { buildView as buildV1View } from '../../workflows/v1/view';
@@ -229,6 +230,93 @@ describe('response schemas', () => {
       ceusEarned: '1.90',
       draw: 42,
     });
+  });
+
+  it('a policy version goes out in the outside units, and the same shape comes back in as the internal Policy', () => {
+    const out = encodeAnswer('addPolicyVersion', 201, {
+      policy: NASM_CPT,
+      fanOut: { signalled: 1, failed: 0 },
+    }) as { policy: Record<string, unknown> };
+    expect(out.policy).toMatchObject({
+      requiredCeus: '2.00',
+      cprAed: { units: '0.10', handsOnRequired: true },
+      fees: {
+        renewalCents: NASM_CPT.fees.renewal,
+        lateCents: NASM_CPT.fees.late,
+        reinstatementCents: NASM_CPT.fees.reinstatement,
+        petitionCents: NASM_CPT.fees.petition,
+      },
+    });
+    expect(JSON.stringify(out)).not.toMatch(/"(renewal|late|reinstatement|petition)":/);
+    // Round trip: what a client reads is what it sends back to add a version.
+    expect(AddPolicyVersionRequest.parse(out.policy)).toEqual(NASM_CPT);
+    // The internal names are refused at the door: fees are sent as `…Cents`.
+    const internal = AddPolicyVersionRequest.safeParse(NASM_CPT);
+    expect(internal.error?.issues.map((i) => i.path.join('.'))).toEqual(
+      expect.arrayContaining(['fees.renewalCents', 'fees']),
+    );
+    // requiredCeus is CEUs: 200 means 200 CEUs, not 2.00.
+    expect(AddPolicyVersionRequest.parse({ ...out.policy, requiredCeus: 200 }).requiredCeus).toBe(20_000);
+  });
+
+  it('a report outcome goes out with the recorded CEUs as a decimal string', () => {
+    const outcome = {
+      credentialNumber: 'CPT-1',
+      kind: 'ceu',
+      source: 'acme',
+      externalId: 'A-1',
+      outcome: 'counted',
+      counts: true,
+      reasonCode: null,
+      message: null,
+      reportedBy: { kind: 'service', id: 'key-1' },
+      seq: '12',
+      updatedAt: '2026-11-20T12:00:00.000Z',
+    };
+    const recorded = {
+      kind: 'ceu',
+      provider: 'acme',
+      completionId: 'A-1',
+      course: 'Nutrition',
+      units: 150,
+      completedOn: '2026-01-10',
+      approved: true,
+    };
+    expect(encodeAnswer('getCeuCompletionOutcome', 200, { ...outcome, recorded })).toEqual({
+      ...outcome,
+      recorded: { ...recorded, units: '1.50' },
+    });
+  });
+
+  it('a stored answer replayed from PostgreSQL (jsonb reorders keys) is encoded to the very same text', () => {
+    const petition = {
+      petitionId: 'CPT-1-c1-pet1',
+      course: 'Kettlebells',
+      provider: null,
+      requestedUnits: 40,
+      completedOn: '2026-02-01',
+      fee: { code: 'petition', label: 'Petition fee', amount: 2500 },
+      paymentReference: 'pay-9',
+      filedOn: '2026-02-02',
+      status: 'approved',
+      grantedUnits: 30,
+      reason: null,
+      decidedOn: '2026-02-03',
+      note: null,
+    };
+    const reversed = (value: unknown): unknown =>
+      value !== null && typeof value === 'object' && !Array.isArray(value)
+        ? Object.fromEntries(
+            Object.entries(value)
+              .reverse()
+              .map(([k, v]) => [k, reversed(v)]),
+          )
+        : value;
+    // api/command-receipts.ts stores the handler's body; a replay goes through the same schema.
+    const stored = JSON.parse(JSON.stringify(reversed(petition))) as unknown;
+    expect(JSON.stringify(encodeAnswer('decidePetition', 200, stored))).toBe(
+      JSON.stringify(encodeAnswer('decidePetition', 200, petition)),
+    );
   });
 
   it('an answer that does not match its schema is refused, not sent', () => {
