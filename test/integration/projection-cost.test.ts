@@ -3,6 +3,7 @@ import { recordEvents } from '../../db/record-events';
 import { createSqlPool, type SqlPool } from '../../db/sql-pool';
 import type { CredentialEvent } from '../../workflows/events';
 import { batch, ceuReported, course, cycleStarted, envelope, snapshot } from '../support/projection-events';
+import { type Cost, costOf } from '../support/table-cost';
 
 // The performance issue's requirement: what one event costs must not grow with the number of
 // credentials or of a credential's facts (no scans, no recomputation over a credential's rows).
@@ -53,45 +54,16 @@ async function seed(from: number, count: number, facts: number): Promise<void> {
   await client.query('ANALYZE');
 }
 
-interface Cost {
-  /** Tuples read by sequential scans, fetched by index scans, inserted, updated and deleted. */
-  readonly tuples: number;
-  readonly seqScans: number;
-  readonly statements: number;
-}
-
-const STATS = `SELECT coalesce(sum(coalesce(seq_tup_read, 0) + coalesce(idx_tup_fetch, 0) + n_tup_ins + n_tup_upd + n_tup_del), 0) AS tuples,
-                      coalesce(sum(coalesce(seq_scan, 0)), 0) AS seq_scans
-                 FROM pg_stat_xact_user_tables`;
-
-async function stats(): Promise<{ tuples: number; seqScans: number }> {
-  const { rows } = await client.query<{ tuples: string; seq_scans: string }>(STATS);
-  return { tuples: Number(rows[0]?.tuples), seqScans: Number(rows[0]?.seq_scans) };
-}
-
-/**
- * One event recorded inside a transaction that is then rolled back. The session's counters also hold
- * earlier work not yet flushed to the shared statistics, so the cost is the difference around it.
- */
-async function cost(event: CredentialEvent): Promise<Cost> {
-  let statements = 0;
-  const counted = {
-    query: (config: pg.QueryConfig) => {
-      statements += 1;
-      return client.query(config);
+/** One event recorded inside a transaction that is then rolled back. */
+function cost(event: CredentialEvent): Promise<Cost> {
+  return costOf(
+    client,
+    (pool) => recordEvents(pool, batch([event], { snapshot: snapshot({ runStartedAt: 1 }) })),
+    (report) => {
+      expect(report).toMatchObject({ recorded: 1, parked: [] });
+      expect(report.written).toHaveLength(1);
     },
-  } as unknown as SqlPool;
-  await client.query('BEGIN');
-  try {
-    const before = await stats();
-    const report = await recordEvents(counted, batch([event], { snapshot: snapshot({ runStartedAt: 1 }) }));
-    const after = await stats();
-    expect(report).toMatchObject({ recorded: 1, parked: [] });
-    expect(report.written).toHaveLength(1);
-    return { tuples: after.tuples - before.tuples, seqScans: after.seqScans - before.seqScans, statements };
-  } finally {
-    await client.query('ROLLBACK');
-  }
+  );
 }
 
 const EVENTS: Record<string, (number: string) => CredentialEvent> = {

@@ -3,6 +3,7 @@ import { readCredential } from '../../db/credential-read';
 import { recordEvents } from '../../db/record-events';
 import { createSqlPool, type SqlPool } from '../../db/sql-pool';
 import { batch, cycleStarted, envelope, snapshot } from '../support/projection-events';
+import { type Cost, costOf } from '../support/table-cost';
 
 // Issue 11's read target: a read is at most 3 SQL statements and the tuples it touches do not grow
 // with the number of credentials or of other credentials' facts. /verify and the fee quote read the
@@ -51,39 +52,12 @@ async function seed(from: number, count: number, facts: number): Promise<void> {
   await client.query('ANALYZE');
 }
 
-interface Cost {
-  readonly statements: number;
-  readonly tuples: number;
-  readonly seqScans: number;
-}
-
-const STATS = `SELECT coalesce(sum(coalesce(seq_tup_read, 0) + coalesce(idx_tup_fetch, 0)), 0) AS tuples,
-                      coalesce(sum(coalesce(seq_scan, 0)), 0) AS seq_scans
-                 FROM pg_stat_xact_user_tables`;
-
-async function stats(): Promise<{ tuples: number; seqScans: number }> {
-  const { rows } = await client.query<{ tuples: string; seq_scans: string }>(STATS);
-  return { tuples: Number(rows[0]?.tuples), seqScans: Number(rows[0]?.seq_scans) };
-}
-
-async function cost(number: string, records: boolean): Promise<Cost> {
-  let statements = 0;
-  const counted = {
-    query: (text: string, values: unknown[]) => {
-      statements += 1;
-      return client.query(text, values);
-    },
-  } as unknown as SqlPool;
-  await client.query('BEGIN');
-  try {
-    const before = await stats();
-    const read = await readCredential(counted, number, { records });
-    const after = await stats();
-    expect(read?.number).toBe(number);
-    return { statements, tuples: after.tuples - before.tuples, seqScans: after.seqScans - before.seqScans };
-  } finally {
-    await client.query('ROLLBACK');
-  }
+function cost(number: string, records: boolean): Promise<Cost> {
+  return costOf(
+    client,
+    (pool) => readCredential(pool, number, { records }),
+    (read) => expect(read?.number).toBe(number),
+  );
 }
 
 describe('what one read costs as the tables grow', () => {
