@@ -64,8 +64,15 @@ describe('a cancellation request on the real server', () => {
       'a new run',
     );
     expect(next.status.name).toBe('RUNNING');
-    const types = await eventTypes();
-    expect(types).toContain('continued_as_new:accepted');
+    // The new run records the old run's last events (continued_as_new) on its first task.
+    const types = await eventually(
+      async () => {
+        const now = await eventTypes();
+        return now.includes('continued_as_new:accepted') && now;
+      },
+      20_000,
+      'continued_as_new recorded',
+    );
     expect(types.filter((t) => t === 'cycle_started:accepted')).toHaveLength(1);
 
     const reported = await call('POST', `/credentials/${NUMBER}/ceu-completions`, {
