@@ -113,13 +113,20 @@ describe('docker-compose.yml', () => {
       'WORKFLOW_CANCEL',
       'WORKFLOW_RESET',
       'BATCH_ACTIONS',
-      'WORKFLOW_SIGNAL',
-      'WORKFLOW_UPDATE',
       'WORKFLOW_PAUSE',
       'START_WORKFLOW',
     ]) {
       expect([action, env[`TEMPORAL_${action}_DISABLED`]]).toEqual([action, 'true']);
     }
+    // Signals and updates stay on (the workflow checks every payload), unless the operator says so.
+    expect(env.TEMPORAL_WORKFLOW_SIGNAL_DISABLED).toBe('false');
+    expect(env.TEMPORAL_WORKFLOW_UPDATE_DISABLED).toBe('false');
+    expect(composeText()).toContain(
+      "TEMPORAL_WORKFLOW_SIGNAL_DISABLED: '${TEMPORAL_UI_SIGNALS_DISABLED:-false}'",
+    );
+    expect(composeText()).toContain(
+      "TEMPORAL_WORKFLOW_UPDATE_DISABLED: '${TEMPORAL_UI_UPDATES_DISABLED:-false}'",
+    );
   });
 
   it('when a service needs a secret, then it comes from .env: no literal secret in git, and none in the build context', () => {
