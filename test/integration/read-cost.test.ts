@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { readCredential } from '../../db/credential-read';
+import { abnormalWorkflows } from '../../db/credential-state';
 import { recordEvents } from '../../db/record-events';
 import { createSqlPool, type SqlPool } from '../../db/sql-pool';
 import { batch, cycleStarted, envelope, snapshot } from '../support/projection-events';
@@ -60,14 +61,24 @@ function cost(number: string, records: boolean): Promise<Cost> {
   );
 }
 
+function reconcileCost(): Promise<Cost> {
+  return costOf(
+    client,
+    (pool) => abnormalWorkflows(pool),
+    (numbers) => expect(numbers).toEqual(['RC-3']),
+  );
+}
+
 describe('what one read costs as the tables grow', () => {
   const small: Record<string, Cost> = {};
   const large: Record<string, Cost> = {};
 
   beforeAll(async () => {
     await seed(1, 100, 5);
+    await client.query(`UPDATE credentials SET workflow_status = 'terminated' WHERE number = 'RC-3'`);
     small.verify = await cost('RC-1', false);
     small.full = await cost('RC-1', true);
+    small.reconcile = await reconcileCost();
     // 20 times the credentials, and other credentials with 60 times the facts.
     await seed(101, 1900, 5);
     await client.query(
@@ -77,9 +88,11 @@ describe('what one read costs as the tables grow', () => {
     await client.query('ANALYZE');
     large.verify = await cost('RC-1', false);
     large.full = await cost('RC-1', true);
+    large.reconcile = await reconcileCost();
     console.log(
       `read without records (/verify, fee quote): ${JSON.stringify(small.verify)} at 100 credentials, ${JSON.stringify(large.verify)} at 2,000\n` +
-        `read with records (GET /credentials/:n): ${JSON.stringify(small.full)} at 100 credentials, ${JSON.stringify(large.full)} at 2,000`,
+        `read with records (GET /credentials/:n): ${JSON.stringify(small.full)} at 100 credentials, ${JSON.stringify(large.full)} at 2,000\n` +
+        `the reconciler's lookup of abnormal closes: ${JSON.stringify(small.reconcile)} at 100 credentials, ${JSON.stringify(large.reconcile)} at 2,000`,
     );
   });
 
@@ -90,6 +103,12 @@ describe('what one read costs as the tables grow', () => {
       expect(large[kind]).toMatchObject({ statements: 1, seqScans: 0 });
     },
   );
+
+  it("when the API's reconciler looks for abnormal closes every 30 s, then it touches only those, whatever the number of credentials", () => {
+    expect(small.reconcile).toMatchObject({ statements: 1, seqScans: 0 });
+    expect(large.reconcile?.tuples).toBeGreaterThan(0);
+    expect(large.reconcile?.tuples).toBe(small.reconcile?.tuples);
+  });
 
   it.each(['verify', 'full'])(
     'when there are 20 times the credentials and others have 60 times the facts, then a read (%s) touches the same tuples',
