@@ -1,5 +1,6 @@
 import type { CalendarDate, Policy } from '../rules/types';
 import type { AuditStateName, CycleSnapshot, Phase } from '../workflows/contract';
+import { summaryFromRow, type SummaryRow } from './queries';
 import type { SqlPool } from './sql-pool';
 import type { CredentialRecords, CredentialSummary, Holder, WorkflowStatus } from './types';
 
@@ -72,25 +73,12 @@ const RECORDS = `
         ORDER BY m.due_at, m.id) FROM reminders_sent m WHERE m.credential_number = c.number), '[]')
   ) AS records,`;
 
-interface Row {
-  number: string;
-  policy_id: string;
+interface Row extends SummaryRow {
   policy_version: number;
-  certified_on: string;
-  cycle: number;
-  cycle_start: string;
-  expires_on: string;
-  late_window_ends_on: string;
-  course_cutoff: string;
-  lapses_on: string;
-  phase: Phase;
-  audit_state: AuditStateName;
-  ceus_earned: number;
-  workflow_status: WorkflowStatus;
+  course_cutoff: CalendarDate;
   snapshot: CycleSnapshot | null;
   versions: Policy[] | null;
   closing: CredentialRead['closing'];
-  updated_at: Date;
   holder?: Holder | null;
   records?: Omit<CredentialRecords, 'credential'>;
 }
@@ -140,21 +128,7 @@ export async function readCredential(
     versions: row.versions ?? [],
     closing: row.closing,
     updatedAt,
-    summary: {
-      number: row.number,
-      policyId: row.policy_id,
-      certifiedOn: row.certified_on,
-      cycle: row.cycle,
-      cycleStart: row.cycle_start,
-      expiresOn: row.expires_on,
-      lateWindowEndsOn: row.late_window_ends_on,
-      lapsesOn: row.lapses_on,
-      phase: row.phase,
-      auditState: row.audit_state,
-      ceusEarned: row.ceus_earned,
-      updatedAt,
-      workflowStatus: row.workflow_status,
-    },
+    summary: summaryFromRow(row),
     ...(records ? { holder: row.holder ?? null, records: row.records } : {}),
   };
 }

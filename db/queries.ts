@@ -5,7 +5,7 @@ import type { Db } from './client';
 import { decodeCursor, encodeCursor } from './cursor';
 import { fromDbDate, toDbDate } from './dates';
 import type { SqlPool } from './sql-pool';
-import type { CredentialRecords, CredentialSummary, ListFilter, Page } from './types';
+import type { CredentialRecords, CredentialSummary, ListFilter, Page, WorkflowStatus } from './types';
 
 // The read side the API lists and reports from.
 
@@ -31,34 +31,24 @@ export function toSummary(row: CredentialRow): CredentialSummary {
   };
 }
 
-/**
- * One primary-key read, off Prisma's query compiler: every enrolment asks it first (a number is
- * enrolled once, ever). Dates as YYYY-MM-DD text, so no time zone gets near them.
- */
-export async function findCredential(pool: SqlPool, number: string): Promise<CredentialSummary | null> {
-  const day = (column: string) => `to_char(${column}, 'YYYY-MM-DD') AS ${column}`;
-  const { rows } = await pool.query<{
-    number: string;
-    policy_id: string;
-    certified_on: CalendarDate;
-    cycle: number;
-    cycle_start: CalendarDate;
-    expires_on: CalendarDate;
-    late_window_ends_on: CalendarDate;
-    lapses_on: CalendarDate;
-    phase: Phase;
-    audit_state: AuditStateName;
-    ceus_earned: number;
-    updated_at: Date;
-  }>(
-    `SELECT number, policy_id, ${day('certified_on')}, cycle, ${day('cycle_start')}, ${day('expires_on')},
-            ${day('late_window_ends_on')}, ${day('lapses_on')}, phase::text AS phase,
-            audit_state::text AS audit_state, ceus_earned, updated_at
-       FROM credentials WHERE number = $1`,
-    [number],
-  );
-  const row = rows[0];
-  if (!row) return null;
+/** A credential row as the raw SQL reads select it (dates as YYYY-MM-DD text, enums as text). */
+export interface SummaryRow {
+  number: string;
+  policy_id: string;
+  certified_on: CalendarDate;
+  cycle: number;
+  cycle_start: CalendarDate;
+  expires_on: CalendarDate;
+  late_window_ends_on: CalendarDate;
+  lapses_on: CalendarDate;
+  phase: Phase;
+  audit_state: AuditStateName;
+  ceus_earned: number;
+  workflow_status: WorkflowStatus;
+  updated_at: Date;
+}
+
+export function summaryFromRow(row: SummaryRow): CredentialSummary {
   return {
     number: row.number,
     policyId: row.policy_id,
@@ -72,7 +62,25 @@ export async function findCredential(pool: SqlPool, number: string): Promise<Cre
     auditState: row.audit_state,
     ceusEarned: row.ceus_earned,
     updatedAt: row.updated_at.toISOString(),
+    workflowStatus: row.workflow_status,
   };
+}
+
+/**
+ * One primary-key read, off Prisma's query compiler: every enrolment asks it first (a number is
+ * enrolled once, ever). Dates as YYYY-MM-DD text, so no time zone gets near them.
+ */
+export async function findCredential(pool: SqlPool, number: string): Promise<CredentialSummary | null> {
+  const day = (column: string) => `to_char(${column}, 'YYYY-MM-DD') AS ${column}`;
+  const { rows } = await pool.query<SummaryRow>(
+    `SELECT number, policy_id, ${day('certified_on')}, cycle, ${day('cycle_start')}, ${day('expires_on')},
+            ${day('late_window_ends_on')}, ${day('lapses_on')}, phase::text AS phase,
+            audit_state::text AS audit_state, ceus_earned, workflow_status::text AS workflow_status, updated_at
+       FROM credentials WHERE number = $1`,
+    [number],
+  );
+  const row = rows[0];
+  return row ? summaryFromRow(row) : null;
 }
 
 export async function findRecords(db: Db, number: string): Promise<CredentialRecords | null> {

@@ -114,7 +114,12 @@ describe('projection of each workflow event', () => {
       expiresOn: '2027-06-30',
       lateWindowEndsOn: dates.lateWindowEnd,
       lapsesOn: dates.lapseDate,
+      workflowStatus: 'running',
     });
+    // /verify falls back to this row for runs without a snapshot: it must carry an abnormal close.
+    await repository.markWorkflowStatus(number, 'terminated');
+    expect((await repository.findCredential(number))?.workflowStatus).toBe('terminated');
+    await repository.markWorkflowStatus(number, 'running');
     expect(row.courseCutoff.toISOString().slice(0, 10)).toBe(dates.courseCutoff);
     expect(row.certifiedOn.toISOString().slice(0, 10)).toBe(start);
     const events = await eventRows(number);
