@@ -146,7 +146,16 @@ export function createCredentialWorkflows(client: Client, repository: Repository
     }
   }
 
-  return { handleOf, state, enrol, signal, update, forgetPolicyVersions: versions.forget };
+  return {
+    handleOf,
+    state,
+    enrol,
+    signal,
+    update,
+    /** A policy's versions, cached (api/policy-version-cache.ts); enrolment and report checks share them. */
+    policyVersions: (policyId: string) => versions(policyId),
+    forgetPolicyVersions: versions.forget,
+  };
 }
 
 export type CredentialWorkflows = ReturnType<typeof createCredentialWorkflows>;

@@ -1,4 +1,3 @@
-import type { Repository } from '../db/types';
 import { dateAt } from '../rules/calendar';
 import { completionKey } from '../rules/ceu-balance';
 import { policyInForce } from '../rules/policy-versions';
@@ -10,9 +9,8 @@ import {
   sameCompletion,
   sameCprAed,
 } from '../rules/reports';
-import type { CalendarDate, CeuCompletion, CprAedCertification, Policy, Rejection } from '../rules/types';
+import type { CalendarDate, CeuCompletion, CprAedCertification, Rejection } from '../rules/types';
 import { AppError, type ErrorDetail } from './errors';
-import { policyVersionCache } from './policy-version-cache';
 import type { Services } from './registry';
 
 // What the API can tell a provider about a report before sending it: the rules of rules/reports.ts
@@ -28,18 +26,6 @@ interface Known {
   readonly cprAed: readonly CprAedCertification[];
 }
 
-type Versions = (policyId: string) => Promise<Policy[]>;
-const caches = new WeakMap<Repository, Versions>();
-
-function versionsOf(services: Services): Versions {
-  let versions = caches.get(services.repository);
-  if (!versions) {
-    versions = policyVersionCache(services.repository, services.now);
-    caches.set(services.repository, versions);
-  }
-  return versions;
-}
-
 /**
  * The credential's recorded facts (the run's latest snapshot in PostgreSQL, this cycle's and the
  * previous cycle's, as the workflow compares them) and today in its policy's time zone. Without a
@@ -48,7 +34,7 @@ function versionsOf(services: Services): Versions {
 async function known(services: Services, number: string, at: number): Promise<Known> {
   const state = await services.repository.findCredentialState(number);
   if (state?.snapshot) {
-    const versions = await versionsOf(services)(state.policyId);
+    const versions = await services.workflows.policyVersions(state.policyId);
     const pinned =
       versions.find((v) => v.version === state.policyVersion) ?? policyInForce(versions, dateAt(at, 'UTC'));
     const { snapshot } = state;
