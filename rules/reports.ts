@@ -30,7 +30,7 @@ export function cprAedReportProblems(c: CprAedCertification, receivedOn: Calenda
 }
 
 /** The certification's own dates, whatever the day: it cannot expire before it was issued. */
-export function cprAedDateProblems(c: Pick<CprAedCertification, 'issuedOn' | 'expiresOn'>): Rejection[] {
+function cprAedDateProblems(c: Pick<CprAedCertification, 'issuedOn' | 'expiresOn'>): Rejection[] {
   if (compareDates(c.expiresOn, c.issuedOn) >= 0) return [];
   return [
     {

@@ -1,35 +1,22 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { OpenApiDocument } from '../../api/openapi';
 import { httpClient } from '../support/http';
 import { startStack, type Stack } from '../support/stack';
+import { type Browser, openBrowser } from './ui-support';
 
 // /docs in Chromium: Swagger UI served by the API itself renders /openapi.json, fetches nothing from
 // anywhere else, runs under the page's Content-Security-Policy, and its try-it-out sends the API
 // key entered in Authorize as `Authorization: Bearer`.
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const ARTIFACTS = path.join(__dirname, '..', '..', 'test-artifacts', 'ui');
-const UI_TIMEOUT = 30_000;
 
 type Operation = { operationId: string; tags: string[] };
 
 describe('/docs in Chromium: Swagger UI from the API itself, with try-it-out', () => {
   let stack: Stack;
-  let browser: BrowserContext | undefined;
-  let userDataDir: string | undefined;
+  let browser: Browser | undefined;
   let page: Page;
   let opsKey = '';
   /** Every URL the page requested, and every Content-Security-Policy violation it reported. */
@@ -37,24 +24,11 @@ describe('/docs in Chromium: Swagger UI from the API itself, with try-it-out', (
   const violations = () => page.evaluate<string[]>('window.cspViolations');
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `Chromium not found at ${CHROMIUM}: run \`npm run setup\` as root (it apt-get installs Debian's chromium) ` +
-          'or set CHROMIUM_PATH to a Chromium executable.',
-      );
-    }
     mkdirSync(ARTIFACTS, { recursive: true });
     stack = await startStack();
     opsKey = (await stack.repository.createApiKey('ops', 'docs test')).token;
-    userDataDir = mkdtempSync(path.join(tmpdir(), 'recertify-chromium-'));
-    browser = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_FLAGS,
-      viewport: { width: 1280, height: 1000 },
-    });
-    page = browser.pages()[0] ?? (await browser.newPage());
-    page.setDefaultTimeout(UI_TIMEOUT);
+    browser = await openBrowser();
+    page = browser.page;
     page.on('request', (request) => requested.push(request.url()));
     await page.addInitScript({
       content: `window.cspViolations = [];
@@ -65,7 +39,6 @@ describe('/docs in Chromium: Swagger UI from the API itself, with try-it-out', (
 
   afterAll(async () => {
     await browser?.close();
-    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
     await stack?.stop();
   });
 
