@@ -337,19 +337,21 @@ describe('Temporal Web UI: a malformed signal, an update without an actor and a 
       const cancel = page.getByRole('button', { name: 'Request Cancellation' });
       expect((await cancel.count()) === 0 || (await cancel.isDisabled())).toBe(true);
       const more = page.getByRole('button', { name: 'More Actions' });
-      if ((await more.count()) > 0 && (await more.isEnabled())) {
-        await more.click();
-        const items = await page.getByRole('menuitem').allInnerTexts();
-        const enabled = async (item: string) =>
-          items.some((text) => text.trim() === item) &&
-          (await page.getByRole('menuitem', { name: item }).first().getAttribute('aria-disabled')) !== 'true';
-        for (const item of ['Reset', 'Terminate', 'Start Workflow Like This One']) {
-          expect([item, await enabled(item)]).toEqual([item, false]);
-        }
-        // What ops may do from the UI: the workflow checks each message (the tests above).
-        for (const item of ['Send a Signal', 'Send an Update']) {
-          expect([item, await enabled(item)]).toEqual([item, true]);
-        }
+      // Signals and updates stay, so More Actions is there.
+      await more.waitFor({ state: 'visible' });
+      await more.click();
+      // The menu is open (its first entry rendered) before its entries are read.
+      await page.getByRole('menuitem').first().waitFor({ state: 'visible' });
+      const items = await page.getByRole('menuitem').allInnerTexts();
+      const enabled = async (item: string) =>
+        items.some((text) => text.trim() === item) &&
+        (await page.getByRole('menuitem', { name: item }).first().getAttribute('aria-disabled')) !== 'true';
+      for (const item of ['Reset', 'Terminate', 'Start Workflow Like This One']) {
+        expect([item, await enabled(item)]).toEqual([item, false]);
+      }
+      // What ops may do from the UI: the workflow checks each message (the tests above).
+      for (const item of ['Send a Signal', 'Send an Update']) {
+        expect([item, await enabled(item)]).toEqual([item, true]);
       }
       await page.screenshot({ path: screenshot('8-compose-settings-workflow.png'), fullPage: true });
       await page.goto(`${uiUrl}/namespaces/default/workflows`);

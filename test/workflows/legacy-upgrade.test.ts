@@ -76,7 +76,8 @@ describe('upgrading a run of the first release (time-skipping server)', () => {
       const legacyRun = (await handle.describe()).runId;
       await handle.signal(upgrade, { requestedBy: OPS });
       // Query only once the new run exists: a query racing a run's close stalls the test server.
-      await eventuallyAsync(async () => expect((await handle.describe()).runId).not.toBe(legacyRun));
+      // Up to 30 s: the signal's task may first wait out the stopped worker's sticky queue.
+      await eventuallyAsync(async () => expect((await handle.describe()).runId).not.toBe(legacyRun), 30_000);
       const after = await state(handle);
       expect(after.policyVersion).toBe(1);
       expect(after).toMatchObject({
