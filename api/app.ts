@@ -1,9 +1,10 @@
 import type { Client } from '@temporalio/client';
 import express, { type RequestHandler } from 'express';
 import type { TrustProxy } from '../config';
-import type { Repository } from '../db/types';
+import type { ApiKeyRecord, Repository } from '../db/types';
 import { createLogger, type Logger } from '../observability/logger';
 import { accessLog } from './access-log';
+import { apiKeyCache } from './api-key-cache';
 import { authenticate, type Authenticated } from './auth';
 import { createCredentialReads } from './credential-reads';
 import { createCredentialWorkflows } from './credential-workflows';
@@ -47,7 +48,13 @@ const requireJson: RequestHandler = (req, _res, next) => {
   next();
 };
 
-function mount(app: express.Express, route: Route, services: Services, limiter: RequestHandler): void {
+function mount(
+  app: express.Express,
+  route: Route,
+  services: Services,
+  limiter: RequestHandler,
+  findApiKey: (token: string) => Promise<ApiKeyRecord | null>,
+): void {
   const chain: RequestHandler[] = [
     (_req, res, next) => {
       const locals = res.locals as Partial<RequestLocals>;
@@ -58,7 +65,7 @@ function mount(app: express.Express, route: Route, services: Services, limiter: 
     },
   ];
   if (route.rateLimited) chain.push(limiter);
-  if (route.access !== 'public') chain.push(authenticate(services.repository, route.access));
+  if (route.access !== 'public') chain.push(authenticate(findApiKey, route.access));
   if (route.textBody) chain.push(...textBody(route.textBody));
   else if (route.body) chain.push(requireJson, express.json({ limit: BODY_LIMIT, strict: true }));
   chain.push(
@@ -118,6 +125,7 @@ export function createApp(deps: AppDeps, routes: readonly Route[] = ROUTES) {
   };
   const logger = deps.logger ?? createLogger({ level: 'error', service: 'api' });
   const limiter = publicRateLimit(deps.verifyRateLimit ?? VERIFY_RATE_LIMIT, logger);
+  const findApiKey = apiKeyCache(deps.repository, now);
 
   const app = express();
   app.disable('x-powered-by');
@@ -125,7 +133,7 @@ export function createApp(deps: AppDeps, routes: readonly Route[] = ROUTES) {
   app.use(requestId(logger));
   app.use(accessLog(deps.metrics ?? createApiMetrics()));
   app.use(DOCS_ASSETS_PATH, docsAssets());
-  for (const route of routes) mount(app, route, services, limiter);
+  for (const route of routes) mount(app, route, services, limiter, findApiKey);
   app.use(methodNotAllowed(routes));
   app.use((req, _res, next) => {
     next(new AppError('not_found', `No route ${req.method} ${req.path}: see /docs.`));

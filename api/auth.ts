@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import type { ApiRole, Repository } from '../db/types';
+import type { ApiKeyRecord, ApiRole } from '../db/types';
 import type { Actor } from '../workflows/contract';
 import { AppError } from './errors';
 
@@ -16,10 +16,13 @@ function bearerToken(header: string | undefined): string | null {
 }
 
 /**
- * `Authorization: Bearer <token>` looked up (by hash) in the repository; 401 without a known key,
- * 403 when the key's role is not among `roles`. The actor is the key's role and id: no person.
+ * `Authorization: Bearer <token>` looked up (by hash, through api-key-cache.ts); 401 without a known
+ * key, 403 when the key's role is not among `roles`. The actor is the key's role and id: no person.
  */
-export function authenticate(repository: Repository, roles: readonly ApiRole[]): RequestHandler {
+export function authenticate(
+  findApiKey: (token: string) => Promise<ApiKeyRecord | null>,
+  roles: readonly ApiRole[],
+): RequestHandler {
   return async (req, res, next) => {
     const token = bearerToken(req.get('authorization'));
     if (!token) {
@@ -27,7 +30,7 @@ export function authenticate(repository: Repository, roles: readonly ApiRole[]):
         'WWW-Authenticate': REALM,
       });
     }
-    const key = await repository.findApiKey(token);
+    const key = await findApiKey(token);
     if (!key) {
       throw new AppError('unauthorized', 'The API key is unknown or revoked.', [], {
         'WWW-Authenticate': `${REALM}, error="invalid_token"`,

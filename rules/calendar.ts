@@ -115,8 +115,23 @@ export function addYears(d: CalendarDate, n: number): CalendarDate {
 }
 
 /** `b - a` in whole days. */
+// Every workflow activation compares the same few dates many times over (sorting completions, the
+// balance, the phase): each date is parsed once. Module-private, deterministic, bounded.
+const epochDays = new Map<string, number>();
+const EPOCH_DAYS_KEPT = 4096;
+
+function epochDayOf(d: CalendarDate): number {
+  let epochDay = epochDays.get(d);
+  if (epochDay === undefined) {
+    epochDay = toEpochDay(requireParts(d));
+    if (epochDays.size >= EPOCH_DAYS_KEPT) epochDays.clear();
+    epochDays.set(d, epochDay);
+  }
+  return epochDay;
+}
+
 export function daysBetween(a: CalendarDate, b: CalendarDate): number {
-  return toEpochDay(requireParts(b)) - toEpochDay(requireParts(a));
+  return epochDayOf(b) - epochDayOf(a);
 }
 
 export function compareDates(a: CalendarDate, b: CalendarDate): -1 | 0 | 1 {
@@ -168,20 +183,28 @@ interface LocalTime extends DateParts {
   readonly second: number;
 }
 
+// A workflow activation asks for "today" at one instant many times: the last answer is kept
+// (formatToParts is the costliest call in an activation). Module-private and deterministic.
+let lastLocalTime: { instantMs: number; timeZone: string; local: LocalTime } | null = null;
+
 function localTimeAt(instantMs: number, timeZone: string): LocalTime {
+  if (lastLocalTime?.instantMs === instantMs && lastLocalTime.timeZone === timeZone)
+    return lastLocalTime.local;
   if (!Number.isFinite(instantMs))
     throw new RangeError(`Invalid instant ${instantMs}: expected epoch milliseconds.`);
   const fields: Record<string, string> = {};
   for (const part of formatterFor(timeZone).formatToParts(instantMs)) fields[part.type] = part.value;
   const yearOfEra = Number(fields.year);
-  return {
+  const local: LocalTime = Object.freeze({
     year: fields.era === 'BC' ? 1 - yearOfEra : yearOfEra,
     month: Number(fields.month),
     day: Number(fields.day),
     hour: Number(fields.hour) % 24, // some ICU versions print midnight as 24
     minute: Number(fields.minute),
     second: Number(fields.second),
-  };
+  });
+  lastLocalTime = { instantMs, timeZone, local };
+  return local;
 }
 
 // The wall-clock reading, as if it were UTC, in ms.

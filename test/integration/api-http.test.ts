@@ -17,6 +17,7 @@ const KEYS: Record<string, ApiKeyRecord> = {
   rk_service: { id: 'key-service', role: 'service', label: 'test' },
   rk_portal: { id: 'key-portal', role: 'portal', label: 'test' },
   rk_ops: { id: 'key-ops', role: 'ops', label: 'test' },
+  rk_ops_unseen: { id: 'key-ops-unseen', role: 'ops', label: 'never used before the outage test' },
 };
 
 function fakeRepository(): jest.Mocked<Repository> {
@@ -381,7 +382,8 @@ describe('API over HTTP with fake dependencies: auth, parsing, limits, error map
         code: 'P1001',
       });
       repository.findApiKey.mockRejectedValueOnce(down);
-      const answer = await call('GET', '/credentials/CPT-1', { token: 'rk_ops' });
+      // A key the process has looked up is trusted for a while (api-key-cache.ts): use a new one.
+      const answer = await call('GET', '/credentials/CPT-1', { token: 'rk_ops_unseen' });
       expect(answer.status).toBe(503);
       expect(answer.headers.get('retry-after')).toBe('5');
       expect(answer.body.error.code).toBe('unavailable');

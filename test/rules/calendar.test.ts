@@ -85,6 +85,19 @@ describe('calendar dates', () => {
     expect(maxDate('2026-03-15', '2025-12-31', '2026-06-13')).toBe('2026-06-13');
     expect(minDate('2026-03-15')).toBe('2026-03-15');
   });
+
+  it('when the same dates are compared again (they are parsed once and kept), then the answers and refusals stay the same', () => {
+    for (let round = 0; round < 2; round += 1) {
+      expect(daysBetween('2024-02-28', '2024-03-01')).toBe(2);
+      expect(compareDates('2024-02-29', '2024-03-01')).toBe(-1);
+      expect(() => daysBetween('2023-02-29', '2024-03-01')).toThrow(RangeError);
+    }
+    // More distinct dates than are kept: the oldest go, the answers do not change.
+    let day = '2000-01-01';
+    for (let i = 0; i < 5000; i += 1) day = addDays(day, 1);
+    expect(daysBetween('2000-01-01', day)).toBe(5000);
+    expect(daysBetween('2024-02-28', '2024-03-01')).toBe(2);
+  });
 });
 
 describe('instants in a time zone', () => {
@@ -149,6 +162,17 @@ describe('instants in a time zone', () => {
     [Date.UTC(2026, 0, 1), 'UTC', '2026-01-01'],
   ])('when the instant is %p in %s, then the local date is %s', (instant, tz, expected) => {
     expect(dateAt(instant, tz)).toBe(expected);
+  });
+
+  it('when one instant is read in two zones in a row (the last reading is kept), then each zone gets its own day', () => {
+    const instant = Date.UTC(2026, 10, 27, 5, 30);
+    for (let round = 0; round < 2; round += 1) {
+      expect(dateAt(instant, 'America/Phoenix')).toBe('2026-11-26');
+      expect(dateAt(instant, 'Europe/Berlin')).toBe('2026-11-27');
+      // 22:30 and 23:30 in Phoenix, then 00:30 the next day.
+      expect(dateAt(instant + HOUR, 'America/Phoenix')).toBe('2026-11-26');
+      expect(dateAt(instant + 2 * HOUR, 'America/Phoenix')).toBe('2026-11-27');
+    }
   });
 
   it('when dateAt is applied to startOfDay and endOfDay - 1, then both give the day back', () => {

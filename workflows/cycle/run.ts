@@ -100,6 +100,14 @@ async function cycle(input: CredentialInput, root: CancellationScope): Promise<C
     phase: phaseOf(state, today(state, Date.now())),
   });
 
+  // A finished recording wakes the loop only when another pass could do something: more events
+  // are queued, the run waits for it to continue as new, or workflow time moved on (the recording
+  // outlasted its workflow task). Otherwise that pass, at the same instant on the same state, would
+  // find nothing to do, so skipping it changes no command and every history replays as before. It
+  // was a second pass per fact: a third of the workflow thread's CPU in the bench.
+  const settleMatters = (passAt: number) =>
+    !projector.idle || Date.now() !== passAt || continueReason(state, input, true) !== null;
+
   for (;;) {
     changed = false;
     const timerFired = timer.consume();
@@ -164,7 +172,7 @@ async function cycle(input: CredentialInput, root: CancellationScope): Promise<C
     const next = nextMoment(state, now, plan.nextAt);
     if (next) timer.arm(next.at, now, next.what);
     else timer.cancel();
-    await condition(() => changed || timer.fired || projector.settled);
+    await condition(() => changed || timer.fired || (projector.settled && settleMatters(now)));
   }
 }
 
