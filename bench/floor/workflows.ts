@@ -33,3 +33,23 @@ export async function bareLocalActivity(): Promise<void> {
     await local.record(queue.splice(0));
   }
 }
+
+const recorder = proxyLocalActivities<{ recordFacts(ids: string[]): Promise<number> }>({
+  startToCloseTimeout: '10 seconds',
+});
+
+/**
+ * The end-to-end floor of a reported fact (scripts/bench-ceu-floor.ts): what any design spends that
+ * takes facts over HTTP and has the workflow record each in PostgreSQL, with nothing else: no
+ * validation, no rules, no authentication. Facts queued by the handler go in one local activity.
+ */
+export async function floorCredential(): Promise<void> {
+  const queue: string[] = [];
+  setHandler(factSignal, ({ id }) => {
+    queue.push(id);
+  });
+  for (;;) {
+    await condition(() => queue.length > 0);
+    await recorder.recordFacts(queue.splice(0));
+  }
+}

@@ -1,0 +1,242 @@
+import { parseArgs } from 'node:util';
+import type { CallResult } from '../bench/load';
+import {
+  bareSignal,
+  ceusOurs,
+  enrolOurs,
+  http,
+  latencyRun,
+  signalsBare,
+  startBare,
+  throughput,
+  type LatencyRun,
+  type Throughput,
+} from '../bench/phases';
+import { ceuReport, policyToday } from '../bench/product';
+import { cpuMsOf, freePort, startNode, stopChild, waitUntil, type Child } from '../bench/processes';
+import { startStack, type Stack } from '../bench/stack';
+import { median as medianOf, ratio } from '../bench/stats';
+
+const median = (values: readonly (number | null)[]) =>
+  medianOf(values.filter((v): v is number => v !== null));
+
+// `npx tsx scripts/bench-ceu-floor.ts [--rounds 3]`: the floor of CEU ingestion, measured. Beside
+// ours and the bare reference (the same stack as `npm run bench`), a third side: the least any design
+// does that takes facts over HTTP and has the workflow record each in PostgreSQL (bench/floor:
+// node:http → signal → one local activity → one INSERT; no validation, rules or authentication).
+// It prints end-to-end throughput and p99 at fixed rates for all three, each as a ratio to bare, and
+// what the floor's own ratio says about the issue's targets.
+
+const FLOOR_TASK_QUEUE = 'bench-floor';
+
+interface Floor {
+  readonly worker: Child;
+  readonly http: Child;
+  readonly url: string;
+}
+
+async function startFloor(stack: Stack): Promise<Floor> {
+  await stack.admin.query(
+    'CREATE TABLE IF NOT EXISTS floor_facts (id text PRIMARY KEY, at timestamptz NOT NULL DEFAULT now())',
+  );
+  await stack.admin.query(
+    "CREATE TRIGGER bench_done_floor AFTER INSERT ON floor_facts FOR EACH ROW EXECUTE FUNCTION bench_done('floor', 'id')",
+  );
+  const port = await freePort();
+  const env = { ...stack.env, FLOOR_TASK_QUEUE, FLOOR_PORT: String(port), DATABASE_URL: stack.database.url };
+  const worker = startNode('floor-worker', 'bench/floor/e2e-worker.ts', { env, logDir: stack.dir });
+  const httpFront = startNode('floor-http', 'bench/floor/http.ts', { env, logDir: stack.dir });
+  const url = `http://127.0.0.1:${port}`;
+  await waitUntil(
+    'floor',
+    async () => {
+      const { pollers } = await stack.client.workflowService.describeTaskQueue({
+        namespace: stack.client.options.namespace,
+        taskQueue: { name: FLOOR_TASK_QUEUE },
+      });
+      return (pollers?.length ?? 0) > 0 && (await fetch(url, { method: 'POST', body: '{' })).status === 400;
+    },
+    180_000,
+    500,
+  );
+  return { worker, http: httpFront, url };
+}
+
+async function floorFact(floor: Floor, workflowId: string, factId: string): Promise<CallResult> {
+  const response = await fetch(`${floor.url}/facts/${encodeURIComponent(workflowId)}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ id: factId, units: '0.10', completedOn: policyToday(), provider: 'bench' }),
+    signal: AbortSignal.timeout(30_000),
+  });
+  await response.text();
+  return response.status === 202
+    ? { ok: true, status: 202 }
+    : { ok: false, status: response.status, error: `floor ${response.status}` };
+}
+
+async function floorCpu(floor: Floor): Promise<number> {
+  return ((await cpuMsOf(floor.worker.process.pid)) ?? 0) + ((await cpuMsOf(floor.http.process.pid)) ?? 0);
+}
+
+type Side = 'bare' | 'floor' | 'ours';
+interface RoundFigures {
+  perSecond: Record<Side, number | null>;
+  cpuMs: Record<Side, number>;
+  p99: Record<string, Record<Side, { answered: number | null; endToEnd: number | null }>>;
+}
+
+const cpuTotal = (t: Throughput, extra = 0) =>
+  Object.values(t.cpuMsPerOp).reduce((a, b) => a + b, 0) + extra / Math.max(1, t.count);
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      rounds: { type: 'string', default: '3' },
+      ceus: { type: 'string', default: '150' },
+      rates: { type: 'string', default: '20,50' },
+      window: { type: 'string', default: '5' },
+    },
+  });
+  const rounds = Number(values.rounds);
+  const ceus = Number(values.ceus);
+  const rates = (values.rates ?? '20,50').split(',').map(Number);
+  const windowMs = Number(values.window) * 1000;
+  const log = (text: string) => console.error(`[floor ${new Date().toISOString().slice(11, 19)}] ${text}`);
+
+  log('starting the stack and the floor');
+  const stack = await startStack({ localPostgres: false, keep: false });
+  let floor: Floor | null = null;
+  try {
+    floor = await startFloor(stack);
+    const f = floor;
+    const today = policyToday();
+    const targets = Array.from({ length: 40 }, (_, i) => `FL-${i}`);
+    await enrolOurs(
+      stack,
+      targets.map((t) => `BN-${t}`),
+      16,
+      today,
+    );
+    await startBare(
+      stack,
+      targets.map((t) => `bare-${t}`),
+      16,
+    );
+    for (const t of targets) {
+      await stack.client.workflow.start('floorCredential', {
+        taskQueue: FLOOR_TASK_QUEUE,
+        workflowId: `floor-${t}`,
+      });
+    }
+    const ours = targets.map((t) => `BN-${t}`);
+    const bare = targets.map((t) => `bare-${t}`);
+    const floors = targets.map((t) => `floor-${t}`);
+    const floorCall = (prefix: string) => (i: number) =>
+      floorFact(f, floors[i % floors.length]!, `${prefix}-${i}`);
+
+    const results: RoundFigures[] = [];
+    for (let round = 0; round <= rounds; round += 1) {
+      const warm = round === 0;
+      const n = warm ? 30 : ceus;
+      log(warm ? 'warm-up' : `round ${round}`);
+      const figures: RoundFigures = { perSecond: {} as never, cpuMs: {} as never, p99: {} };
+      const b = await signalsBare(stack, bare, n, 16, `b${round}`);
+      const before = await floorCpu(f);
+      const fl = await throughput(
+        stack,
+        'bare',
+        n,
+        16,
+        floorCall(`f${round}`),
+        (i) => `floor:f${round}-${i}`,
+      );
+      const floorExtra = (await floorCpu(f)) - before;
+      const o = await ceusOurs(stack, ours, n, 16, `o${round}`, today);
+      figures.perSecond = { bare: b.donePerSecond, floor: fl.donePerSecond, ours: o.donePerSecond };
+      figures.cpuMs = { bare: cpuTotal(b), floor: cpuTotal(fl, floorExtra), ours: cpuTotal(o) };
+      for (const rate of warm ? [] : rates) {
+        const run = async (side: Side): Promise<LatencyRun> => {
+          const prefix = `${side[0]}${round}r${rate}`;
+          if (side === 'bare')
+            return latencyRun(
+              stack,
+              'bare',
+              rate,
+              windowMs,
+              (i) => bareSignal(stack, bare[i % bare.length]!, `${prefix}-${i}`),
+              (i) => `handled:${prefix}-${i}`,
+            );
+          if (side === 'floor')
+            return latencyRun(
+              stack,
+              'bare',
+              rate,
+              windowMs,
+              floorCall(prefix),
+              (i) => `floor:${prefix}-${i}`,
+            );
+          return latencyRun(
+            stack,
+            'ours',
+            rate,
+            windowMs,
+            (i) => http(stack, ceuReport(ours[i % ours.length]!, `${prefix}-${i}`, today)),
+            (i) => `ceu:${prefix}-${i}`,
+          );
+        };
+        const at: Record<Side, { answered: number | null; endToEnd: number | null }> = {} as never;
+        for (const side of ['bare', 'floor', 'ours'] as const) {
+          const r = await run(side);
+          at[side] = { answered: r.answered.p99, endToEnd: r.endToEnd?.p99 ?? null };
+        }
+        figures.p99[String(rate)] = at;
+      }
+      if (!warm) results.push(figures);
+    }
+
+    const med = (pick: (r: RoundFigures) => number | null) => median(results.map(pick));
+    const ratioMed = (pick: (r: RoundFigures, s: Side) => number | null, side: Side) =>
+      median(results.map((r) => ratio(pick(r, side), pick(r, 'bare'))));
+    const fmt = (v: number | null, unit = '') =>
+      v === null ? 'n/a' : `${v.toFixed(unit === '×' ? 2 : 1)}${unit}`;
+    const lines: string[] = [];
+    lines.push(
+      `\nCEU ingestion floor, ${rounds} round(s), ${ceus} facts at concurrency 16 per side per round (medians)\n`,
+    );
+    lines.push(
+      'figure | bare | floor (HTTP + 1 local activity + INSERT) | ours | floor / bare | ours / bare | ours / floor',
+    );
+    lines.push('--- | --- | --- | --- | --- | --- | ---');
+    const row = (name: string, pick: (r: RoundFigures, s: Side) => number | null, unit: string) => {
+      lines.push(
+        `${name} | ${fmt(
+          med((r) => pick(r, 'bare')),
+          unit,
+        )} | ${fmt(
+          med((r) => pick(r, 'floor')),
+          unit,
+        )} | ${fmt(
+          med((r) => pick(r, 'ours')),
+          unit,
+        )} | ` +
+          `${fmt(ratioMed(pick, 'floor'), '×')} | ${fmt(ratioMed(pick, 'ours'), '×')} | ${fmt(median(results.map((r) => ratio(pick(r, 'ours'), pick(r, 'floor')))), '×')}`,
+      );
+    };
+    row('end to end per second', (r, s) => r.perSecond[s], '/s');
+    row('CPU per fact, all processes (ms)', (r, s) => r.cpuMs[s], ' ms');
+    for (const rate of rates) {
+      row(`p99 at ${rate}/s to the answer (ms)`, (r, s) => r.p99[String(rate)]?.[s].answered ?? null, ' ms');
+      row(`p99 at ${rate}/s end to end (ms)`, (r, s) => r.p99[String(rate)]?.[s].endToEnd ?? null, ' ms');
+    }
+    console.log(lines.join('\n'));
+  } finally {
+    if (floor) await Promise.all([stopChild(floor.worker.process), stopChild(floor.http.process)]);
+    await stack.stop();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
