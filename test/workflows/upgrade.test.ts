@@ -72,6 +72,33 @@ describe('continue-as-new in the middle of a cycle (time-skipping server)', () =
     });
   });
 
+  it('when a fact takes the history past its limit, then the run continues as new once that fact is recorded, with no other message to wake it', async () => {
+    const mocks = new MockActivities();
+    await scenario(env, bundle, mocks, async ({ start }) => {
+      const certified = await today(env);
+      const handle = await start(certified, { continueAsNewAfterEvents: 20 });
+      const firstRun = (await handle.describe()).runId;
+      const continued = () => mocks.events.some((e) => e.type === 'continued_as_new');
+      for (let sent = 1; sent <= 10 && !continued(); sent += 1) {
+        await reportCourse(handle, 10, certified);
+        await eventually(() =>
+          expect(mocks.eventTypes().filter((t) => t === 'ceu_completion_reported')).toHaveLength(sent),
+        );
+        // The history as the run saw it when it took this fact: past the limit, the run must move on
+        // by itself once the fact is recorded (it waited for the recording, not for another message).
+        const events = (await handle.fetchHistory()).events ?? [];
+        const seen = Number(events.filter((e) => e.workflowTaskStartedEventAttributes).at(-1)?.eventId ?? 0);
+        if (seen > 20) {
+          await eventually(() => expect(continued()).toBe(true), 5_000);
+          expect(mocks.events.at(-1)).toMatchObject({ type: 'continued_as_new', why: 'history_size' });
+        }
+      }
+      expect(continued()).toBe(true);
+      expect((await handle.describe()).runId).not.toBe(firstRun);
+      expect((await state(handle)).completions.length).toBeGreaterThan(0);
+    });
+  });
+
   it('when a run continues as new every few events, then its whole life is the same: reports, the expiry on time, reminders once', async () => {
     const mocks = new MockActivities();
     await scenario(env, bundle, mocks, async ({ start }) => {

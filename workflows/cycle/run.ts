@@ -101,10 +101,11 @@ async function cycle(input: CredentialInput, root: CancellationScope): Promise<C
   });
 
   // A finished recording wakes the loop only when another pass could do something: more events
-  // are queued, the run waits for it to continue as new, or workflow time moved on (the recording
-  // outlasted its workflow task). Otherwise that pass, at the same instant on the same state, would
-  // find nothing to do, so skipping it changes no command and every history replays as before. It
-  // was a second pass per fact: a third of the workflow thread's CPU in the bench.
+  // are queued, the run waits for it to continue as new, or workflow time moved on. At the same
+  // instant on the same state the pass would find nothing to do, so skipping it changes no command
+  // and histories replay as before. Core gives a local activity's result its own activation time,
+  // so in practice the pass still runs after most recordings; skipping it whenever no deadline or
+  // day was crossed would need `patched` (ARCHITECTURE.md, "One pass of the loop per fact").
   const settleMatters = (passAt: number) =>
     !projector.idle || Date.now() !== passAt || continueReason(state, input, true) !== null;
 
