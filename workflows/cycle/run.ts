@@ -100,15 +100,6 @@ async function cycle(input: CredentialInput, root: CancellationScope): Promise<C
     phase: phaseOf(state, today(state, Date.now())),
   });
 
-  // A finished recording wakes the loop only when another pass could do something: more events
-  // are queued, the run waits for it to continue as new, or workflow time moved on. At the same
-  // instant on the same state the pass would find nothing to do, so skipping it changes no command
-  // and histories replay as before. Core gives a local activity's result its own activation time,
-  // so in practice the pass still runs after most recordings; skipping it whenever no deadline or
-  // day was crossed would need `patched` (ARCHITECTURE.md, "One pass of the loop per fact").
-  const settleMatters = (passAt: number) =>
-    !projector.idle || Date.now() !== passAt || continueReason(state, input, true) !== null;
-
   for (;;) {
     changed = false;
     const timerFired = timer.consume();
@@ -173,7 +164,7 @@ async function cycle(input: CredentialInput, root: CancellationScope): Promise<C
     const next = nextMoment(state, now, plan.nextAt);
     if (next) timer.arm(next.at, now, next.what);
     else timer.cancel();
-    await condition(() => changed || timer.fired || (projector.settled && settleMatters(now)));
+    await condition(() => changed || timer.fired || projector.settled);
   }
 }
 
