@@ -189,7 +189,7 @@ async function startTemporal(dir: string, logDir: string): Promise<{ child: Chil
   return { child, address };
 }
 
-async function hasPollers(client: Client, taskQueue: string): Promise<boolean> {
+export async function hasPollers(client: Client, taskQueue: string): Promise<boolean> {
   const response = await client.workflowService.describeTaskQueue({
     namespace: NAMESPACE,
     taskQueue: { name: taskQueue, kind: temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
@@ -198,7 +198,7 @@ async function hasPollers(client: Client, taskQueue: string): Promise<boolean> {
   return (response.pollers?.length ?? 0) > 0;
 }
 
-async function alive(child: Child): Promise<void> {
+export async function alive(child: Child): Promise<void> {
   if (child.process.exitCode !== null || child.process.signalCode !== null) {
     throw new Error(
       `${child.name} exited (${child.process.exitCode ?? child.process.signalCode}):\n${await child.tail()}`,

@@ -14,11 +14,10 @@ import {
 } from '../bench/phases';
 import { ceuReport, policyToday } from '../bench/product';
 import { cpuMsOf, freePort, startNode, stopChild, waitUntil, type Child } from '../bench/processes';
-import { startStack, type Stack } from '../bench/stack';
-import { median as medianOf, ratio } from '../bench/stats';
+import { alive, hasPollers, startStack, type Stack } from '../bench/stack';
+import { ratio, spread } from '../bench/stats';
 
-const median = (values: readonly (number | null)[]) =>
-  medianOf(values.filter((v): v is number => v !== null));
+const median = (values: readonly (number | null)[]) => spread(values).median;
 
 // `npx tsx scripts/bench-ceu-floor.ts [--rounds 3]`: the floor of CEU ingestion, measured. Beside
 // ours and the bare reference (the same stack as `npm run bench`), a third side: the least any design
@@ -44,18 +43,16 @@ async function startFloor(stack: Stack): Promise<Floor> {
   );
   const port = await freePort();
   const env = { ...stack.env, FLOOR_TASK_QUEUE, FLOOR_PORT: String(port), DATABASE_URL: stack.database.url };
-  const worker = startNode('floor-worker', 'bench/floor/e2e-worker.ts', { env, logDir: stack.dir });
+  const worker = startNode('floor-worker', 'bench/floor/worker.ts', { env, logDir: stack.dir });
   const httpFront = startNode('floor-http', 'bench/floor/http.ts', { env, logDir: stack.dir });
   const url = `http://127.0.0.1:${port}`;
   await waitUntil(
     'floor',
-    async () => {
-      const { pollers } = await stack.client.workflowService.describeTaskQueue({
-        namespace: stack.client.options.namespace,
-        taskQueue: { name: FLOOR_TASK_QUEUE },
-      });
-      return (pollers?.length ?? 0) > 0 && (await fetch(url, { method: 'POST', body: '{' })).status === 400;
-    },
+    async () => (
+      await Promise.all([alive(worker), alive(httpFront)]),
+      (await hasPollers(stack.client, FLOOR_TASK_QUEUE)) &&
+        (await fetch(url, { method: 'POST', body: '{' })).status === 400
+    ),
     180_000,
     500,
   );

@@ -1,13 +1,28 @@
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import pg from 'pg';
 import type { CredentialActivities } from '../../activities/types';
 import { WORKFLOW_BUNDLE_OPTIONS } from '../../worker/bundle-options';
 
-// The floor worker (scripts/bench-floor.ts), in its own process so its CPU is its own: the floor
-// workflows bundled bare like the bench's reference, or the product's bundled like production (same
-// interceptors and preloaded modules), with activities that do nothing (no database).
+// The floor worker (scripts/bench-floor.ts, scripts/bench-ceu-floor.ts), in its own process so its
+// CPU is its own: the floor workflows bundled bare like the bench's reference, or the product's
+// bundled like production (same interceptors and preloaded modules), with activities that do
+// nothing, except `recordFacts`: one INSERT when DATABASE_URL is set (the end-to-end floor).
 
-const activities: CredentialActivities & { record(ids: string[]): Promise<number> } = {
+const pool = process.env.DATABASE_URL ? new pg.Pool({ connectionString: process.env.DATABASE_URL }) : null;
+
+const activities: CredentialActivities & {
+  record(ids: string[]): Promise<number>;
+  recordFacts(ids: string[]): Promise<number>;
+} = {
   record: (ids) => Promise.resolve(ids.length),
+  async recordFacts(ids) {
+    if (!pool) throw new Error('recordFacts needs DATABASE_URL');
+    const { rowCount } = await pool.query(
+      'INSERT INTO floor_facts (id) SELECT unnest($1::text[]) ON CONFLICT (id) DO NOTHING',
+      [ids],
+    );
+    return rowCount ?? 0;
+  },
   recordEvents: (batch) => Promise.resolve({ recorded: batch.events.length, parked: [] }),
   loadPolicyVersions: () => Promise.resolve([]),
   recordEvent: () => Promise.resolve(),
@@ -35,6 +50,7 @@ async function main(): Promise<void> {
   process.send?.('ready');
   await worker.run();
   await connection.close();
+  await pool?.end();
 }
 
 main().catch((err: unknown) => {

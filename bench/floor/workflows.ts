@@ -6,7 +6,10 @@ import { condition, defineSignal, proxyLocalActivities, setHandler } from '@temp
 
 export const factSignal = defineSignal<[{ id: string }]>('fact');
 
-const local = proxyLocalActivities<{ record(ids: string[]): Promise<number> }>({
+const local = proxyLocalActivities<{
+  record(ids: string[]): Promise<number>;
+  recordFacts(ids: string[]): Promise<number>;
+}>({
   startToCloseTimeout: '10 seconds',
 });
 
@@ -34,10 +37,6 @@ export async function bareLocalActivity(): Promise<void> {
   }
 }
 
-const recorder = proxyLocalActivities<{ recordFacts(ids: string[]): Promise<number> }>({
-  startToCloseTimeout: '10 seconds',
-});
-
 /**
  * The end-to-end floor of a reported fact (scripts/bench-ceu-floor.ts): what any design spends that
  * takes facts over HTTP and has the workflow record each in PostgreSQL, with nothing else: no
@@ -50,6 +49,6 @@ export async function floorCredential(): Promise<void> {
   });
   for (;;) {
     await condition(() => queue.length > 0);
-    await recorder.recordFacts(queue.splice(0));
+    await local.recordFacts(queue.splice(0));
   }
 }
