@@ -55,6 +55,29 @@ export function credentialRead(number: string): HttpCall {
   return { method: 'GET', path: `/credentials/${encodeURIComponent(number)}`, role: 'portal' };
 }
 
+/**
+ * How many record rows a credential's GET lists (its CEU records, CPR/AED cards, petitions, …, audit
+ * documents included): rows of that credential that any answer listing them must read.
+ */
+export async function recordRowsListed(
+  stack: { apiUrl: string; tokens: Readonly<Record<HttpCall['role'], string>> },
+  number: string,
+): Promise<number> {
+  const call = credentialRead(number);
+  const response = await fetch(`${stack.apiUrl}${call.path}`, {
+    headers: { authorization: `Bearer ${stack.tokens[call.role]}` },
+  });
+  if (response.status !== 200) throw new Error(`GET ${call.path} answered ${response.status}`);
+  const { records } = (await response.json()) as { records: Record<string, unknown> };
+  let rows = 0;
+  for (const [name, value] of Object.entries(records)) {
+    if (name === 'credential' || !Array.isArray(value)) continue;
+    rows += value.length;
+    for (const item of value as { documents?: unknown[] }[]) rows += item.documents?.length ?? 0;
+  }
+  return rows;
+}
+
 /** Which answers count as success (anything else is an error, printed with its body). */
 export const succeeded = (call: HttpCall, status: number): boolean =>
   call.method === 'GET' ? status === 200 : status === 200 || status === 201 || status === 202;

@@ -36,6 +36,11 @@ export interface SqlFigures {
   readonly tuplesRead: number | null;
   readonly tuplesWritten: number | null;
   readonly seqScans: number | null;
+  /**
+   * Record rows each answer lists, per operation (reads only): a read that returns a credential's
+   * records touches at least those rows, so growth is judged on the tuples beyond them.
+   */
+  readonly rowsListed?: number | null;
   /** The same by table (tables the operation touched). */
   readonly byTable: Record<string, { read: number; written: number; seqScans: number }> | null;
   /** The statements themselves (calls per operation), most frequent first. */

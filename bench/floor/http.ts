@@ -1,19 +1,23 @@
 import { createServer } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
 
-// The floor's HTTP front (scripts/bench-ceu-floor.ts): POST /facts/<workflow id> with a JSON body is
-// parsed and sent to that workflow as a signal, then answered 202. No authentication, no validation,
-// no database: the least any HTTP API in front of Temporal does for a fact.
+// The floor's HTTP front (scripts/bench-e2e-floor.ts): POST /facts/<workflow id> with a JSON body is
+// parsed and sent to that workflow as a signal; POST /enrolments/<workflow id> starts it; both answer
+// 202. No authentication, no validation, no database: the least any HTTP API in front of Temporal
+// does for an enrolment or a fact.
 
 async function main(): Promise<void> {
-  const { TEMPORAL_ADDRESS: address, FLOOR_PORT: port } = process.env;
-  if (!address || !port) throw new Error('TEMPORAL_ADDRESS and FLOOR_PORT are required');
+  const { TEMPORAL_ADDRESS: address, FLOOR_PORT: port, FLOOR_TASK_QUEUE: taskQueue } = process.env;
+  if (!address || !port || !taskQueue) {
+    throw new Error('TEMPORAL_ADDRESS, FLOOR_PORT and FLOOR_TASK_QUEUE are required');
+  }
   const client = new Client({ connection: await Connection.connect({ address }) });
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      const id = decodeURIComponent((req.url ?? '').replace(/^\/facts\//, ''));
+      const [, route, encoded] = /^\/(facts|enrolments)\/(.+)$/.exec(req.url ?? '') ?? [];
+      const id = decodeURIComponent(encoded ?? '');
       let body: unknown;
       try {
         body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
@@ -21,13 +25,14 @@ async function main(): Promise<void> {
         res.writeHead(400).end();
         return;
       }
-      client.workflow
-        .getHandle(id)
-        .signal('fact', body)
-        .then(
-          () => res.writeHead(202, { 'content-type': 'application/json' }).end('{"accepted":true}'),
-          (err: unknown) => res.writeHead(503).end(String(err)),
-        );
+      const sent =
+        route === 'enrolments'
+          ? client.workflow.start('floorCredential', { workflowId: id, taskQueue, args: [] })
+          : client.workflow.getHandle(id).signal('fact', body);
+      sent.then(
+        () => res.writeHead(202, { 'content-type': 'application/json' }).end('{"accepted":true}'),
+        (err: unknown) => res.writeHead(503).end(String(err)),
+      );
     });
   });
   server.listen(Number(port), '127.0.0.1', () => process.send?.('ready'));

@@ -3,7 +3,7 @@ import pg from 'pg';
 import type { CredentialActivities } from '../../activities/types';
 import { WORKFLOW_BUNDLE_OPTIONS } from '../../worker/bundle-options';
 
-// The floor worker (scripts/bench-floor.ts, scripts/bench-ceu-floor.ts), in its own process so its
+// The floor worker (scripts/bench-floor.ts, scripts/bench-e2e-floor.ts), in its own process so its
 // CPU is its own: the floor workflows bundled bare like the bench's reference, or the product's
 // bundled like production (same interceptors and preloaded modules), with activities that do
 // nothing, except `recordFacts`: one INSERT when DATABASE_URL is set (the end-to-end floor).

@@ -1,4 +1,10 @@
-import { condition, defineSignal, proxyLocalActivities, setHandler } from '@temporalio/workflow';
+import {
+  condition,
+  defineSignal,
+  proxyLocalActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
 
 // The floor of recording a fact (scripts/bench-floor.ts): the bench's bare reference workflow, and
 // the same with one local activity per workflow task, which is what writing facts to PostgreSQL
@@ -38,12 +44,13 @@ export async function bareLocalActivity(): Promise<void> {
 }
 
 /**
- * The end-to-end floor of a reported fact (scripts/bench-ceu-floor.ts): what any design spends that
- * takes facts over HTTP and has the workflow record each in PostgreSQL, with nothing else: no
- * validation, no rules, no authentication. Facts queued by the handler go in one local activity.
+ * The end-to-end floor of an enrolment and of a reported fact (scripts/bench-e2e-floor.ts): what any
+ * design spends that starts a workflow or takes a fact over HTTP and has the workflow record each in
+ * PostgreSQL, with nothing else: no validation, no rules, no authentication. The run records its own
+ * start (its workflow id), then facts queued by the handler, one local activity per workflow task.
  */
 export async function floorCredential(): Promise<void> {
-  const queue: string[] = [];
+  const queue: string[] = [workflowInfo().workflowId];
   setHandler(factSignal, ({ id }) => {
     queue.push(id);
   });

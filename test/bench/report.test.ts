@@ -1,6 +1,7 @@
 import type { LatencyRun, Throughput } from '../../bench/phases';
 import { figures, render } from '../../bench/report';
 import type { Options, Results } from '../../bench/results';
+import type { SqlFigures } from '../../bench/sql';
 import { latency, percentile } from '../../bench/stats';
 
 // The benchmark's arithmetic and report, on made-up results: no servers, no timings asserted.
@@ -126,6 +127,39 @@ describe('benchmark report', () => {
     expect(byName(results, 'GET /credentials/:n at 20 req/s').met).toMatch(
       /^n\/a \(needs 2,000\+ cached, had 500\)/,
     );
+  });
+
+  it('judges the tuples of a read beyond the record rows it lists, and of a write as they are', () => {
+    const sql = (tuplesRead: number, credentials: number, rowsListed?: number): SqlFigures => ({
+      operation: 'x',
+      operations: 10,
+      tableSize: { credentials, ceuRecords: credentials },
+      statements: 1,
+      statementsWithoutTxControl: 1,
+      byProcess: null,
+      rows: 1,
+      buffers: 1,
+      tuplesRead,
+      tuplesWritten: 0,
+      seqScans: 0,
+      ...(rowsListed === undefined ? {} : { rowsListed }),
+      byTable: null,
+      top: [],
+    });
+    const results = emptyResults();
+    // The probed credential lists 1 record row at the small size and 21 at the large one.
+    results.sql.small = { enrolment: null, ceu: sql(5, 30), read: sql(4, 30, 1) };
+    results.sql.large = { enrolment: null, ceu: sql(5, 2000), read: sql(24, 2000, 21) };
+    const read = byName(results, 'Tuples read + written per GET');
+    expect(read.ours).toContain('beyond the 1.0 / 21.0 record rows each answer lists: 3.0 / 3.0');
+    expect(read.met).toBe('yes');
+    // A scan: the read touches every credential beyond what it lists.
+    results.sql.large = { ...results.sql.large, read: sql(2024, 2000, 21) };
+    expect(byName(results, 'Tuples read + written per GET').met).toBe('no');
+    // A write lists nothing: judged on its tuples as they are.
+    results.sql.large = { ...results.sql.large, ceu: sql(25, 2000) };
+    expect(byName(results, 'Tuples read + written per reported CEU').met).toBe('no');
+    expect(byName(results, 'Tuples read + written per reported CEU').ours).not.toContain('beyond');
   });
 
   it('prints every figure as not measured, and why, when every step failed', () => {

@@ -19,12 +19,13 @@ import { ratio, spread } from '../bench/stats';
 
 const median = (values: readonly (number | null)[]) => spread(values).median;
 
-// `npx tsx scripts/bench-ceu-floor.ts [--rounds 3]`: the floor of CEU ingestion, measured. Beside
-// ours and the bare reference (the same stack as `npm run bench`), a third side: the least any design
-// does that takes facts over HTTP and has the workflow record each in PostgreSQL (bench/floor:
-// node:http → signal → one local activity → one INSERT; no validation, rules or authentication).
-// It prints end-to-end throughput and p99 at fixed rates for all three, each as a ratio to bare, and
-// what the floor's own ratio says about the issue's targets.
+// `npx tsx scripts/bench-e2e-floor.ts [--rounds 3]`: the floor of enrolment and of CEU ingestion,
+// measured. Beside ours and the bare reference (the same stack as `npm run bench`), a third side: the
+// least any design does that takes enrolments and facts over HTTP and has the workflow record each in
+// PostgreSQL (bench/floor: node:http → start or signal → one local activity → one INSERT; no
+// validation, rules or authentication). It prints end-to-end throughput and CPU for both, and p99 of
+// facts at fixed rates, for all three sides, each as a ratio to bare: where the floor itself misses
+// a target, no such design meets it on that machine.
 
 const FLOOR_TASK_QUEUE = 'bench-floor';
 
@@ -72,12 +73,31 @@ async function floorFact(floor: Floor, workflowId: string, factId: string): Prom
     : { ok: false, status: response.status, error: `floor ${response.status}` };
 }
 
+async function floorEnrolment(floor: Floor, workflowId: string): Promise<CallResult> {
+  const response = await fetch(`${floor.url}/enrolments/${encodeURIComponent(workflowId)}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      credentialNumber: workflowId,
+      certificationDate: policyToday(),
+      policyId: 'bench',
+    }),
+    signal: AbortSignal.timeout(30_000),
+  });
+  await response.text();
+  return response.status === 202
+    ? { ok: true, status: 202 }
+    : { ok: false, status: response.status, error: `floor ${response.status}` };
+}
+
 async function floorCpu(floor: Floor): Promise<number> {
   return ((await cpuMsOf(floor.worker.process.pid)) ?? 0) + ((await cpuMsOf(floor.http.process.pid)) ?? 0);
 }
 
 type Side = 'bare' | 'floor' | 'ours';
 interface RoundFigures {
+  enrolledPerSecond: Record<Side, number | null>;
+  enrolmentCpuMs: Record<Side, number>;
   perSecond: Record<Side, number | null>;
   cpuMs: Record<Side, number>;
   p99: Record<string, Record<Side, { answered: number | null; endToEnd: number | null }>>;
@@ -90,6 +110,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       rounds: { type: 'string', default: '3' },
+      enrolments: { type: 'string', default: '150' },
       ceus: { type: 'string', default: '150' },
       rates: { type: 'string', default: '20,50' },
       window: { type: 'string', default: '5' },
@@ -97,6 +118,7 @@ async function main(): Promise<void> {
   });
   const rounds = Number(values.rounds);
   const ceus = Number(values.ceus);
+  const enrolments = Number(values.enrolments);
   const rates = (values.rates ?? '20,50').split(',').map(Number);
   const windowMs = Number(values.window) * 1000;
   const log = (text: string) => console.error(`[floor ${new Date().toISOString().slice(11, 19)}] ${text}`);
@@ -137,7 +159,26 @@ async function main(): Promise<void> {
       const warm = round === 0;
       const n = warm ? 30 : ceus;
       log(warm ? 'warm-up' : `round ${round}`);
-      const figures: RoundFigures = { perSecond: {} as never, cpuMs: {} as never, p99: {} };
+      const figures = { p99: {} } as RoundFigures;
+      // Enrolment: the bare start's first task, the floor's start recorded, ours' credentials row.
+      const e = warm ? 10 : enrolments;
+      const ids = (prefix: string) => Array.from({ length: e }, (_, i) => `${prefix}-e${round}-${i}`);
+      const be = await startBare(stack, ids('bare'), 16);
+      const enrolBefore = await floorCpu(f);
+      const floorIds = ids('floor');
+      const fe = await throughput(
+        stack,
+        'bare',
+        e,
+        16,
+        (i) => floorEnrolment(f, floorIds[i]!),
+        (i) => `floor:${floorIds[i]}`,
+      );
+      const enrolExtra = (await floorCpu(f)) - enrolBefore;
+      const oe = await enrolOurs(stack, ids('BN'), 16, today);
+      figures.enrolledPerSecond = { bare: be.donePerSecond, floor: fe.donePerSecond, ours: oe.donePerSecond };
+      figures.enrolmentCpuMs = { bare: cpuTotal(be), floor: cpuTotal(fe, enrolExtra), ours: cpuTotal(oe) };
+
       const b = await signalsBare(stack, bare, n, 16, `b${round}`);
       const before = await floorCpu(f);
       const fl = await throughput(
@@ -199,10 +240,10 @@ async function main(): Promise<void> {
       v === null ? 'n/a' : `${v.toFixed(unit === '×' ? 2 : 1)}${unit}`;
     const lines: string[] = [];
     lines.push(
-      `\nCEU ingestion floor, ${rounds} round(s), ${ceus} facts at concurrency 16 per side per round (medians)\n`,
+      `\nEnd-to-end floor, ${rounds} round(s), ${enrolments} enrolments and ${ceus} facts at concurrency 16 per side per round (medians)\n`,
     );
     lines.push(
-      'figure | bare | floor (HTTP + 1 local activity + INSERT) | ours | floor / bare | ours / bare | ours / floor',
+      'figure | bare | floor (HTTP + start or signal + 1 local activity + INSERT) | ours | floor / bare | ours / bare | ours / floor',
     );
     lines.push('--- | --- | --- | --- | --- | --- | ---');
     const row = (name: string, pick: (r: RoundFigures, s: Side) => number | null, unit: string) => {
@@ -220,7 +261,9 @@ async function main(): Promise<void> {
           `${fmt(ratioMed(pick, 'floor'), '×')} | ${fmt(ratioMed(pick, 'ours'), '×')} | ${fmt(median(results.map((r) => ratio(pick(r, 'ours'), pick(r, 'floor')))), '×')}`,
       );
     };
-    row('end to end per second', (r, s) => r.perSecond[s], '/s');
+    row('enrolments end to end per second', (r, s) => r.enrolledPerSecond[s], '/s');
+    row('CPU per enrolment, all processes (ms)', (r, s) => r.enrolmentCpuMs[s], ' ms');
+    row('facts end to end per second', (r, s) => r.perSecond[s], '/s');
     row('CPU per fact, all processes (ms)', (r, s) => r.cpuMs[s], ' ms');
     for (const rate of rates) {
       row(`p99 at ${rate}/s to the answer (ms)`, (r, s) => r.p99[String(rate)]?.[s].answered ?? null, ' ms');
