@@ -100,8 +100,15 @@ interface RoundFigures {
   enrolmentCpuMs: Record<Side, number>;
   perSecond: Record<Side, number | null>;
   cpuMs: Record<Side, number>;
+  /** CPU per operation by process ('floor' is the floor's own worker and HTTP front). */
+  split: Record<'enrolment' | 'fact', Record<Side, Record<string, number>>>;
   p99: Record<string, Record<Side, { answered: number | null; endToEnd: number | null }>>;
 }
+
+const byProcess = (t: Throughput, extra = 0): Record<string, number> => ({
+  ...t.cpuMsPerOp,
+  ...(extra > 0 ? { floor: extra / Math.max(1, t.count) } : {}),
+});
 
 const cpuTotal = (t: Throughput, extra = 0) =>
   Object.values(t.cpuMsPerOp).reduce((a, b) => a + b, 0) + extra / Math.max(1, t.count);
@@ -193,6 +200,10 @@ async function main(): Promise<void> {
       const o = await ceusOurs(stack, ours, n, 16, `o${round}`, today);
       figures.perSecond = { bare: b.donePerSecond, floor: fl.donePerSecond, ours: o.donePerSecond };
       figures.cpuMs = { bare: cpuTotal(b), floor: cpuTotal(fl, floorExtra), ours: cpuTotal(o) };
+      figures.split = {
+        enrolment: { bare: byProcess(be), floor: byProcess(fe, enrolExtra), ours: byProcess(oe) },
+        fact: { bare: byProcess(b), floor: byProcess(fl, floorExtra), ours: byProcess(o) },
+      };
       for (const rate of warm ? [] : rates) {
         const run = async (side: Side): Promise<LatencyRun> => {
           const prefix = `${side[0]}${round}r${rate}`;
@@ -268,6 +279,20 @@ async function main(): Promise<void> {
     for (const rate of rates) {
       row(`p99 at ${rate}/s to the answer (ms)`, (r, s) => r.p99[String(rate)]?.[s].answered ?? null, ' ms');
       row(`p99 at ${rate}/s end to end (ms)`, (r, s) => r.p99[String(rate)]?.[s].endToEnd ?? null, ' ms');
+    }
+    lines.push('\nCPU per operation by process (ms, medians; processes under 0.5 ms left out)\n');
+    lines.push('operation | side | by process');
+    lines.push('--- | --- | ---');
+    for (const operation of ['enrolment', 'fact'] as const) {
+      for (const side of ['bare', 'floor', 'ours'] as const) {
+        const names = [...new Set(results.flatMap((r) => Object.keys(r.split[operation][side])))];
+        const parts = names
+          .map((name) => [name, median(results.map((r) => r.split[operation][side][name] ?? 0))] as const)
+          .filter(([, ms]) => ms !== null && ms >= 0.5)
+          .sort((x, y) => (y[1] ?? 0) - (x[1] ?? 0))
+          .map(([name, ms]) => `${name} ${fmt(ms)}`);
+        lines.push(`${operation} | ${side} | ${parts.join(', ')}`);
+      }
     }
     console.log(lines.join('\n'));
   } finally {
