@@ -9,6 +9,8 @@ const TTL_MS = 10_000;
  * Policy versions change rarely (ops add one from a future date), and every enrolment needs them:
  * read once per policy per TTL_MS. A version added elsewhere is seen within that time; a running
  * credential gets it by signal (the fan-out), so a start that misses it by a few seconds still does.
+ * Not lru-cache like api-key-cache.ts: its delete aborts a lookup in flight (a concurrent enrolment
+ * would fail), while `forget` must only drop the entry and let that lookup finish for its caller.
  */
 export function policyVersionCache(repository: Pick<Repository, 'policyVersions'>, now: () => number) {
   const cache = new Map<string, { at: number; versions: Promise<Policy[]> }>();

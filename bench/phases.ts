@@ -76,8 +76,8 @@ export interface ImportRun {
 /** Credential numbers in error texts become <number>, so equal errors count together. */
 const masked = (text: string) => text.replace(/BN-[A-Za-z0-9-]+/g, '<number>').replace(/\s+/g, ' ');
 
-export async function http(stack: Stack, call: HttpCall): Promise<CallResult> {
-  const response = await fetch(`${stack.apiUrl}${call.path}`, {
+function send(stack: Stack, call: HttpCall): Promise<Response> {
+  return fetch(`${stack.apiUrl}${call.path}`, {
     method: call.method,
     headers: {
       authorization: `Bearer ${stack.tokens[call.role]}`,
@@ -86,6 +86,19 @@ export async function http(stack: Stack, call: HttpCall): Promise<CallResult> {
     ...(call.body === undefined ? {} : { body: JSON.stringify(call.body) }),
     signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
   });
+}
+
+/** The answer's body, for the few steps that look into it (throws unless it succeeded). */
+export async function answerOf(stack: Stack, call: HttpCall): Promise<unknown> {
+  const response = await send(stack, call);
+  if (!succeeded(call, response.status)) {
+    throw new Error(`${call.method} ${masked(call.path)} → ${response.status}`);
+  }
+  return response.json();
+}
+
+export async function http(stack: Stack, call: HttpCall): Promise<CallResult> {
+  const response = await send(stack, call);
   const text = await response.text();
   if (succeeded(call, response.status)) return { ok: true, status: response.status };
   return {

@@ -5,6 +5,7 @@ import type { CalendarDate } from '../rules';
 import { measureHistories } from './history';
 import { closedLoop } from './load';
 import {
+  answerOf,
   bareQuery,
   ceuLatencyOurs,
   ceusOurs,
@@ -20,7 +21,7 @@ import {
   type Side,
   type Throughput,
 } from './phases';
-import { credentialRead, policyToday, recordRowsListed } from './product';
+import { credentialRead, policyToday, recordRowsIn } from './product';
 import type { MemoryPoint, Options, Pair, ReadRound, Results, RoundResult, SqlProbe } from './results';
 import { measureSql, settleStatistics } from './sql';
 import { quiesce, startStack, workerStatus, type Stack } from './stack';
@@ -166,7 +167,9 @@ class Runner {
         options,
       );
       // Read again after the count, so counting the listed rows costs the figures nothing.
-      const listed = await Promise.all(probe.map((number) => recordRowsListed(stack, number)));
+      const listed = await Promise.all(
+        probe.map(async (number) => recordRowsIn(await answerOf(stack, credentialRead(number)))),
+      );
       return { ...figures, rowsListed: listed.reduce((a, b) => a + b, 0) / probe.length };
     });
     return { enrolment, ceu, read };

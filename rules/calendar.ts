@@ -114,7 +114,6 @@ export function addYears(d: CalendarDate, n: number): CalendarDate {
   return addPeriod(d, { years: n });
 }
 
-/** `b - a` in whole days. */
 // Every workflow activation compares the same few dates many times over (sorting completions, the
 // balance, the phase): each date is parsed once. Module-private, deterministic, bounded.
 const epochDays = new Map<string, number>();
@@ -130,6 +129,7 @@ function epochDayOf(d: CalendarDate): number {
   return epochDay;
 }
 
+/** `b - a` in whole days. */
 export function daysBetween(a: CalendarDate, b: CalendarDate): number {
   return epochDayOf(b) - epochDayOf(a);
 }
