@@ -12,7 +12,7 @@ import { credentialV1 } from './v1/credential';
 export const VERSIONED_ENGINE_PATCH = 'versioned-engine';
 
 /** One credential, one cycle per run (see ARCHITECTURE.md, "The state machine of one credential"). */
-export async function credential(input: CredentialInput): Promise<CredentialOutcome> {
+export function credential(input: CredentialInput): Promise<CredentialOutcome> {
   if (input.policy === undefined && input.resume === undefined && !patched(VERSIONED_ENGINE_PATCH)) {
     return credentialV1(input);
   }

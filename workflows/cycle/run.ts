@@ -44,19 +44,22 @@ export const DEFAULT_CONTINUE_AS_NEW_AFTER = 10_000;
 /** Never fewer: a fresh run's own first events must not make it continue again at once. */
 const MIN_CONTINUE_AS_NEW_AFTER = 20;
 
-async function rulesOf(input: CredentialInput): Promise<{ policy: Policy; versions: Policy[] }> {
-  // Started without its versions (a client talking to Temporal directly, a first-release run being
-  // upgraded): the database has them, read once and recorded in history by the local activity.
-  if (!input.policyVersions?.length) {
-    // Until they are in, a query says so (instead of "no handler registered").
-    setHandler(getState, () => {
-      throw new Error('The credential is loading its policy; ask again in a moment.');
-    });
-  }
-  const versions = input.policyVersions?.length
-    ? [...input.policyVersions]
-    : await local.loadPolicyVersions(input.policyId);
+type Rules = { policy: Policy; versions: Policy[] };
+
+function rulesFrom(input: CredentialInput, versions: Policy[]): Rules {
   return { policy: input.policy ?? policyInForce(versions, input.cycleStart), versions };
+}
+
+/**
+ * Started without its versions (a client talking to Temporal directly, a first-release run being
+ * upgraded): the database has them, read once and recorded in history by the local activity.
+ */
+async function loadRules(input: CredentialInput): Promise<Rules> {
+  // Until they are in, a query says so (instead of "no handler registered").
+  setHandler(getState, () => {
+    throw new Error('The credential is loading its policy; ask again in a moment.');
+  });
+  return rulesFrom(input, await local.loadPolicyVersions(input.policyId));
 }
 
 /**
@@ -70,7 +73,11 @@ export function runCycle(input: CredentialInput): Promise<CredentialOutcome> {
 }
 
 async function cycle(input: CredentialInput, root: CancellationScope): Promise<CredentialOutcome> {
-  const { policy, versions } = await rulesOf(input);
+  // From the input without a promise when it carries them (every enrolment): the SDK records a stack
+  // for each promise a workflow creates.
+  const { policy, versions } = input.policyVersions?.length
+    ? rulesFrom(input, [...input.policyVersions])
+    : await loadRules(input);
   const state = createState(input, policy, versions, Date.now());
   const projector = new Projector();
   let phase = phaseOf(state, today(state, Date.now()));
@@ -171,15 +178,18 @@ async function cycle(input: CredentialInput, root: CancellationScope): Promise<C
     const next = nextMoment(state, now, plan.nextAt);
     if (next) timer.arm(next.at, now, next.what);
     else timer.cancel();
-    await condition(() => changed || timer.fired || projector.settled);
-    // A finished recording alone, with nothing queued, no moment or day crossed and no reason to
-    // continue as new, would make a pass that emits no command: skip it. Commands are unchanged, so
-    // running histories replay without a patch (bench: this pass was a third of the workflow
-    // thread's CPU per fact).
-    while (!changed && !timer.fired && projector.settled && quietSince(day, next?.at ?? null)) {
-      projector.settled = false;
-      await condition(() => changed || timer.fired || projector.settled);
-    }
+    const nextAt = next?.at ?? null;
+    await condition(() => {
+      // A finished recording alone, with nothing queued, no moment or day crossed and no reason to
+      // continue as new, would make a pass that emits no command: it is taken in here instead.
+      // Commands are unchanged, so running histories replay without a patch (bench: that pass was a
+      // third of the workflow thread's CPU per fact). In the predicate, not in a loop of waits:
+      // each wait is three promises, and the SDK records a stack for each.
+      if (projector.settled && !changed && !timer.fired && quietSince(day, nextAt)) {
+        projector.settled = false;
+      }
+      return changed || timer.fired || projector.settled;
+    });
   }
 
   function quietSince(day: CalendarDate, nextAt: number | null): boolean {

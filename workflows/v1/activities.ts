@@ -12,11 +12,13 @@ export const { recordEvent, sendReminder, drawAuditNumber } = proxyActivities<Cr
 // One queue for the whole run: handlers and the main loop emit concurrently, and the database must
 // see facts in the order the workflow produced them (the cycle before its CEUs, a decision before
 // the renewal).
-let queue: Promise<void> = Promise.resolve();
+// Made on first use, not when the module loads: every new workflow evaluates this module, and the SDK
+// records a stack for each promise a workflow creates.
+let queue: Promise<void> | null = null;
 
 /** Records events one after the other, after everything emitted before, in production order. */
 export function emit(events: readonly CredentialEvent[]): Promise<void> {
-  const recorded = queue.then(async () => {
+  const recorded = (queue ?? Promise.resolve()).then(async () => {
     for (const event of events) await recordEvent(event);
   });
   // A failure surfaces to this caller only; later emits still run.
