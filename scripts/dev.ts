@@ -57,8 +57,10 @@ async function main(): Promise<void> {
       }
     });
   }
-  process.once('SIGINT', () => void shutdown(0));
-  process.once('SIGTERM', () => void shutdown(0));
+  // `on`, not `once`: a second Ctrl-C (or a signal relayed by tsx as well as the terminal's) must not
+  // kill this process halfway through stopping, leaving the Temporal dev server holding its ports.
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
 }
 
 /**
