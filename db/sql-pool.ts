@@ -33,19 +33,14 @@ export function statementNamer(max = MAX_NAMED_STATEMENTS): (args: unknown[]) =>
     return name;
   };
   return (args) => {
-    const [first, second, ...rest] = args;
-    if (typeof first === 'string' && Array.isArray(second)) {
-      const name = nameOf(first);
-      return name ? [{ text: first, values: second, name }, ...rest] : args;
-    }
-    if (first !== null && typeof first === 'object' && !('submit' in first) && !('name' in first)) {
-      const config = first as { text?: unknown; values?: unknown };
-      if (typeof config.text === 'string' && Array.isArray(config.values)) {
-        const name = nameOf(config.text);
-        return name ? [{ ...config, name }, ...args.slice(1)] : args;
-      }
-    }
-    return args;
+    // pg's forms: (text, values, callback?) and (config, callback?); both become one named config.
+    const [first, ...rest] = args;
+    const fromText = typeof first === 'string';
+    const config = (fromText ? { text: first, values: rest[0] } : first) as Record<string, unknown> | null;
+    if (config === null || typeof config !== 'object' || 'submit' in config || 'name' in config) return args;
+    if (typeof config.text !== 'string' || !Array.isArray(config.values)) return args;
+    const name = nameOf(config.text);
+    return name ? [{ ...config, name }, ...(fromText ? rest.slice(1) : rest)] : args;
   };
 }
 
