@@ -3,6 +3,7 @@ import {
   defineSignal,
   proxyLocalActivities,
   setHandler,
+  sleep,
   workflowInfo,
 } from '@temporalio/workflow';
 
@@ -20,6 +21,7 @@ const local = proxyLocalActivities<{
 });
 
 const MONTH_MS = 30 * 24 * 3600 * 1000;
+const TWO_YEARS_MS = 730 * 24 * 3600 * 1000;
 
 /** Sleeps; a synchronous signal handler counts facts. */
 export async function bare(): Promise<void> {
@@ -48,8 +50,11 @@ export async function bareLocalActivity(): Promise<void> {
  * design spends that starts a workflow or takes a fact over HTTP and has the workflow record each in
  * PostgreSQL, with nothing else: no validation, no rules, no authentication. The run records its own
  * start (its workflow id), then facts queued by the handler, one local activity per workflow task.
+ * Like any credential (and the bare reference), it has a timer pending for its expiry from its first
+ * task on; the timer is started once, so facts do not cancel and restart it.
  */
 export async function floorCredential(): Promise<void> {
+  void sleep(TWO_YEARS_MS);
   const queue: string[] = [workflowInfo().workflowId];
   setHandler(factSignal, ({ id }) => {
     queue.push(id);
