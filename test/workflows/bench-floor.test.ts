@@ -2,6 +2,7 @@ import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { startTimeSkippingServer } from '../support/temporal';
+import { eventually } from './helpers';
 
 // The end-to-end floor (scripts/bench-e2e-floor.ts) must do what any credential workflow must and no
 // more: record its start and each fact by one local activity, with one timer pending for its expiry
@@ -40,20 +41,15 @@ describe('the benchmark floor workflow', () => {
         taskQueue,
         args: [],
       });
-      const recordedSoon = async (id: string) => {
-        for (let i = 0; i < 100 && !recorded.includes(id); i += 1)
-          await new Promise((r) => setTimeout(r, 50));
-      };
-      await recordedSoon('floor-1');
+      await eventually(() => expect(recorded).toEqual(['floor-1']));
       await handle.signal('fact', { id: 'fact-1' });
-      await recordedSoon('fact-1');
+      await eventually(() => expect(recorded).toEqual(['floor-1', 'fact-1']));
       await handle.signal('fact', { id: 'fact-2' });
-      await recordedSoon('fact-2');
+      await eventually(() => expect(recorded).toEqual(['floor-1', 'fact-1', 'fact-2']));
 
       const events = (await handle.fetchHistory()).events ?? [];
       const count = (type: temporal.api.enums.v1.EventType) =>
         events.filter((e) => e.eventType === type).length;
-      expect(recorded).toEqual(['floor-1', 'fact-1', 'fact-2']);
       expect(count(EventType.EVENT_TYPE_TIMER_STARTED)).toBe(1);
       expect(count(EventType.EVENT_TYPE_TIMER_CANCELED)).toBe(0);
       expect(count(EventType.EVENT_TYPE_MARKER_RECORDED)).toBe(3);
