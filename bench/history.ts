@@ -14,6 +14,7 @@ import {
   unique,
 } from '../test/workflows/helpers';
 import { factSignal, renewUpdate, type BareInput, type BareSinks } from './bare/workflow';
+import { TWO_YEARS_MS } from './durations';
 import { CYCLE_SIGNALS, cycleStartOf, driveCycle } from './product';
 import { sleep } from './processes';
 
@@ -110,7 +111,7 @@ async function bareCycles(
   signals: number,
 ): Promise<CycleHistory[]> {
   const id = unique('bare-cycle');
-  const input: BareInput = { id, cycle: 1, sleepMs: 730 * 24 * 3600 * 1000 };
+  const input: BareInput = { id, cycle: 1, sleepMs: TWO_YEARS_MS };
   const handle = await env.client.workflow.start('bare', { taskQueue: queue, workflowId: id, args: [input] });
   const runs: string[] = [handle.firstExecutionRunId];
   for (let cycle = 1; cycle <= 2; cycle += 1) {

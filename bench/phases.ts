@@ -17,6 +17,7 @@ import {
   succeeded,
   type HttpCall,
 } from './product';
+import { TWO_YEARS_MS } from './durations';
 import { BARE_TASK_QUEUE, cpuSnapshot, quiesce, type Stack } from './stack';
 import { latency, type Latency } from './stats';
 
@@ -25,7 +26,6 @@ import { latency, type Latency } from './stats';
 // the stack to go idle, so the next step starts from rest.
 
 const REQUEST_TIMEOUT_MS = 30_000;
-const TWO_YEARS_MS = 730 * 24 * 3600 * 1000;
 
 export type Side = 'ours' | 'bare';
 

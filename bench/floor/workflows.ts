@@ -6,6 +6,7 @@ import {
   sleep,
   workflowInfo,
 } from '@temporalio/workflow';
+import { TWO_YEARS_MS } from '../durations';
 
 // The floor of recording a fact (scripts/bench-floor.ts): the bench's bare reference workflow, and
 // the same with one local activity per workflow task, which is what writing facts to PostgreSQL
@@ -21,7 +22,6 @@ const local = proxyLocalActivities<{
 });
 
 const MONTH_MS = 30 * 24 * 3600 * 1000;
-const TWO_YEARS_MS = 730 * 24 * 3600 * 1000;
 
 /** Sleeps; a synchronous signal handler counts facts. */
 export async function bare(): Promise<void> {

@@ -1,6 +1,7 @@
 import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
+import { TWO_YEARS_MS } from '../../bench/durations';
 import { startTimeSkippingServer } from '../support/temporal';
 import { eventually } from './helpers';
 
@@ -54,7 +55,9 @@ describe('the benchmark floor workflow', () => {
       expect(count(EventType.EVENT_TYPE_TIMER_CANCELED)).toBe(0);
       expect(count(EventType.EVENT_TYPE_MARKER_RECORDED)).toBe(3);
       const timer = events.find((e) => e.eventType === EventType.EVENT_TYPE_TIMER_STARTED);
-      expect(Number(timer?.timerStartedEventAttributes?.startToFireTimeout?.seconds)).toBe(730 * 24 * 3600);
+      expect(Number(timer?.timerStartedEventAttributes?.startToFireTimeout?.seconds)).toBe(
+        TWO_YEARS_MS / 1000,
+      );
       await handle.terminate('test over');
     });
   });
