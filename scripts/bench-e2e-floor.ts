@@ -12,7 +12,8 @@ import {
   type LatencyRun,
   type Throughput,
 } from '../bench/phases';
-import { ceuReport, policyToday } from '../bench/product';
+import { ceuReport, enrolment, policyToday } from '../bench/product';
+import type { CalendarDate } from '../rules';
 import { cpuMsOf, freePort, startNode, stopChild, waitUntil, type Child } from '../bench/processes';
 import { alive, hasPollers, startStack, type Stack } from '../bench/stack';
 import { ratio, spread } from '../bench/stats';
@@ -25,7 +26,8 @@ const median = (values: readonly (number | null)[]) => spread(values).median;
 // PostgreSQL (bench/floor: node:http → start or signal → one local activity → one INSERT; no
 // validation, rules or authentication). It prints end-to-end throughput and CPU for both, and p99 of
 // facts at fixed rates, for all three sides, each as a ratio to bare: where the floor itself misses
-// a target, no such design meets it on that machine.
+// a target, no such design meets it on that machine. For enrolment, a fourth side: the floor plus
+// only the work the rules force on every enrolment (bench/floor/http.ts, /required-enrolments).
 
 const FLOOR_TASK_QUEUE = 'bench-floor';
 
@@ -41,6 +43,9 @@ async function startFloor(stack: Stack): Promise<Floor> {
   );
   await stack.admin.query(
     "CREATE TRIGGER bench_done_floor AFTER INSERT ON floor_facts FOR EACH ROW EXECUTE FUNCTION bench_done('floor', 'id')",
+  );
+  await stack.admin.query(
+    'CREATE TABLE IF NOT EXISTS floor_holders (credential_number text PRIMARY KEY, name text NOT NULL, email text NOT NULL)',
   );
   const port = await freePort();
   const env = { ...stack.env, FLOOR_TASK_QUEUE, FLOOR_PORT: String(port), DATABASE_URL: stack.database.url };
@@ -60,10 +65,10 @@ async function startFloor(stack: Stack): Promise<Floor> {
   return { worker, http: httpFront, url };
 }
 
-/** POST /<route>/<workflow id> to the floor's HTTP front; 202 is success. */
+/** POST /<route>/<workflow id or credential number> to the floor's HTTP front; 202 is success. */
 async function floorPost(
   floor: Floor,
-  route: 'facts' | 'enrolments',
+  route: 'facts' | 'enrolments' | 'required-enrolments',
   workflowId: string,
   body: unknown,
 ): Promise<CallResult> {
@@ -94,22 +99,49 @@ const floorEnrolment = (floor: Floor, workflowId: string) =>
     policyId: 'bench',
   });
 
-async function floorCpu(floor: Floor): Promise<number> {
-  return ((await cpuMsOf(floor.worker.process.pid)) ?? 0) + ((await cpuMsOf(floor.http.process.pid)) ?? 0);
+/** The same body as ours' enrolment (bench/product.ts). */
+const requiredEnrolment = (floor: Floor, number: string, today: CalendarDate) =>
+  floorPost(floor, 'required-enrolments', number, enrolment(number, today).body);
+
+/** CPU ms so far of the floor's own processes, by name. */
+async function floorCpu(floor: Floor): Promise<Record<string, number>> {
+  return {
+    'floor-worker': (await cpuMsOf(floor.worker.process.pid)) ?? 0,
+    'floor-http': (await cpuMsOf(floor.http.process.pid)) ?? 0,
+  };
+}
+
+/** A floor side's closed-loop step at concurrency 16, with the CPU its own processes spent on it. */
+async function floorStep(
+  stack: Stack,
+  floor: Floor,
+  count: number,
+  call: (i: number) => Promise<CallResult>,
+  keyOf: (i: number) => string,
+): Promise<[Throughput, Record<string, number>]> {
+  const before = await floorCpu(floor);
+  const result = await throughput(stack, 'bare', count, 16, call, keyOf);
+  const after = await floorCpu(floor);
+  return [
+    result,
+    Object.fromEntries(Object.entries(after).map(([name, ms]) => [name, ms - (before[name] ?? 0)])),
+  ];
 }
 
 type Side = 'bare' | 'floor' | 'ours';
+/** 'required': the floor doing the work the rules force on an enrolment. */
+type EnrolSide = Side | 'required';
 interface RoundFigures {
-  enrolledPerSecond: Record<Side, number | null>;
+  enrolledPerSecond: Record<EnrolSide, number | null>;
   perSecond: Record<Side, number | null>;
-  /** CPU per operation by process ('floor' is the floor's own worker and HTTP front). */
-  split: Record<'enrolment' | 'fact', Record<Side, Record<string, number>>>;
+  /** CPU per operation by process (the floor's own: floor-worker and floor-http). */
+  split: { enrolment: Record<EnrolSide, Record<string, number>>; fact: Record<Side, Record<string, number>> };
   p99: Record<string, Record<Side, { answered: number | null; endToEnd: number | null }>>;
 }
 
-const byProcess = (t: Throughput, extra = 0): Record<string, number> => ({
+const byProcess = (t: Throughput, floor: Record<string, number> = {}): Record<string, number> => ({
   ...t.cpuMsPerOp,
-  ...(extra > 0 ? { floor: extra / Math.max(1, t.count) } : {}),
+  ...Object.fromEntries(Object.entries(floor).map(([name, ms]) => [name, ms / Math.max(1, t.count)])),
 });
 
 const cpuTotal = (split: Record<string, number>) => Object.values(split).reduce((a, b) => a + b, 0);
@@ -172,35 +204,47 @@ async function main(): Promise<void> {
       const e = warm ? 10 : enrolments;
       const ids = (prefix: string) => Array.from({ length: e }, (_, i) => `${prefix}-e${round}-${i}`);
       const be = await startBare(stack, ids('bare'), 16);
-      const enrolBefore = await floorCpu(f);
       const floorIds = ids('floor');
-      const fe = await throughput(
+      const [fe, enrolExtra] = await floorStep(
         stack,
-        'bare',
+        f,
         e,
-        16,
         (i) => floorEnrolment(f, floorIds[i]!),
         (i) => `floor:${floorIds[i]}`,
       );
-      const enrolExtra = (await floorCpu(f)) - enrolBefore;
+      const requiredIds = ids('FR');
+      const [re, requiredExtra] = await floorStep(
+        stack,
+        f,
+        e,
+        (i) => requiredEnrolment(f, requiredIds[i]!, today),
+        (i) => `floor:credential-${requiredIds[i]}`,
+      );
       const oe = await enrolOurs(stack, ids('BN'), 16, today);
-      figures.enrolledPerSecond = { bare: be.donePerSecond, floor: fe.donePerSecond, ours: oe.donePerSecond };
+      figures.enrolledPerSecond = {
+        bare: be.donePerSecond,
+        floor: fe.donePerSecond,
+        required: re.donePerSecond,
+        ours: oe.donePerSecond,
+      };
 
       const b = await signalsBare(stack, bare, n, 16, `b${round}`);
-      const before = await floorCpu(f);
-      const fl = await throughput(
+      const [fl, floorExtra] = await floorStep(
         stack,
-        'bare',
+        f,
         n,
-        16,
         floorCall(`f${round}`),
         (i) => `floor:f${round}-${i}`,
       );
-      const floorExtra = (await floorCpu(f)) - before;
       const o = await ceusOurs(stack, ours, n, 16, `o${round}`, today);
       figures.perSecond = { bare: b.donePerSecond, floor: fl.donePerSecond, ours: o.donePerSecond };
       figures.split = {
-        enrolment: { bare: byProcess(be), floor: byProcess(fe, enrolExtra), ours: byProcess(oe) },
+        enrolment: {
+          bare: byProcess(be),
+          floor: byProcess(fe, enrolExtra),
+          required: byProcess(re, requiredExtra),
+          ours: byProcess(oe),
+        },
         fact: { bare: byProcess(b), floor: byProcess(fl, floorExtra), ours: byProcess(o) },
       };
       for (const rate of warm ? [] : rates) {
@@ -244,8 +288,10 @@ async function main(): Promise<void> {
     }
 
     const med = (pick: (r: RoundFigures) => number | null) => median(results.map(pick));
-    const ratioMed = (pick: (r: RoundFigures, s: Side) => number | null, side: Side) =>
-      median(results.map((r) => ratio(pick(r, side), pick(r, 'bare'))));
+    const ratioMed = <S extends EnrolSide>(
+      pick: (r: RoundFigures, s: S | 'bare') => number | null,
+      side: S,
+    ) => median(results.map((r) => ratio(pick(r, side), pick(r, 'bare'))));
     const fmt = (v: number | null, unit = '') =>
       v === null ? 'n/a' : `${v.toFixed(unit === '×' ? 2 : 1)}${unit}`;
     const lines: string[] = [];
@@ -256,25 +302,41 @@ async function main(): Promise<void> {
       'figure | bare | floor (HTTP + start or signal + 1 local activity + INSERT) | ours | floor / bare | ours / bare | ours / floor',
     );
     lines.push('--- | --- | --- | --- | --- | --- | ---');
-    const row = (name: string, pick: (r: RoundFigures, s: Side) => number | null, unit: string) => {
+    /** One figure: bare, a floor side, ours, and the three ratios. */
+    const line = (
+      name: string,
+      pick: (r: RoundFigures, s: EnrolSide) => number | null,
+      unit: string,
+      floorSide: 'floor' | 'required',
+    ) => {
+      const value = (side: EnrolSide) =>
+        fmt(
+          med((r) => pick(r, side)),
+          unit,
+        );
+      const oursOverFloor = median(results.map((r) => ratio(pick(r, 'ours'), pick(r, floorSide))));
       lines.push(
-        `${name} | ${fmt(
-          med((r) => pick(r, 'bare')),
-          unit,
-        )} | ${fmt(
-          med((r) => pick(r, 'floor')),
-          unit,
-        )} | ${fmt(
-          med((r) => pick(r, 'ours')),
-          unit,
-        )} | ` +
-          `${fmt(ratioMed(pick, 'floor'), '×')} | ${fmt(ratioMed(pick, 'ours'), '×')} | ${fmt(median(results.map((r) => ratio(pick(r, 'ours'), pick(r, 'floor')))), '×')}`,
+        `${name} | ${value('bare')} | ${value(floorSide)} | ${value('ours')} | ` +
+          `${fmt(ratioMed(pick, floorSide), '×')} | ${fmt(ratioMed(pick, 'ours'), '×')} | ${fmt(oursOverFloor, '×')}`,
       );
     };
+    const row = (name: string, pick: (r: RoundFigures, s: Side) => number | null, unit: string) =>
+      line(name, (r, s) => (s === 'required' ? null : pick(r, s)), unit, 'floor');
     row('enrolments end to end per second', (r, s) => r.enrolledPerSecond[s], '/s');
     row('CPU per enrolment, all processes (ms)', (r, s) => cpuTotal(r.split.enrolment[s]), ' ms');
     row('facts end to end per second', (r, s) => r.perSecond[s], '/s');
     row('CPU per fact, all processes (ms)', (r, s) => cpuTotal(r.split.fact[s]), ' ms');
+    // The floor with the rules' work: one line per figure, beside bare and ours.
+    const required = (name: string, pick: (r: RoundFigures, s: EnrolSide) => number | null, unit: string) =>
+      line(
+        `${name}, floor with the rules' work (+ enrolled-once SELECT, pinned-rules input and search ` +
+          'attributes, holder INSERT)',
+        pick,
+        unit,
+        'required',
+      );
+    required('enrolments end to end per second', (r, s) => r.enrolledPerSecond[s], '/s');
+    required('CPU per enrolment, all processes (ms)', (r, s) => cpuTotal(r.split.enrolment[s]), ' ms');
     for (const rate of rates) {
       row(`p99 at ${rate}/s to the answer (ms)`, (r, s) => r.p99[String(rate)]?.[s].answered ?? null, ' ms');
       row(`p99 at ${rate}/s end to end (ms)`, (r, s) => r.p99[String(rate)]?.[s].endToEnd ?? null, ' ms');
@@ -282,11 +344,17 @@ async function main(): Promise<void> {
     lines.push('\nCPU per operation by process (ms, medians; processes under 0.5 ms left out)\n');
     lines.push('operation | side | by process');
     lines.push('--- | --- | ---');
+    const sides = {
+      enrolment: ['bare', 'floor', 'required', 'ours'],
+      fact: ['bare', 'floor', 'ours'],
+    } as const;
     for (const operation of ['enrolment', 'fact'] as const) {
-      for (const side of ['bare', 'floor', 'ours'] as const) {
-        const names = [...new Set(results.flatMap((r) => Object.keys(r.split[operation][side])))];
+      for (const side of sides[operation]) {
+        const split = (r: RoundFigures) =>
+          (r.split[operation] as Record<EnrolSide, Record<string, number>>)[side];
+        const names = [...new Set(results.flatMap((r) => Object.keys(split(r))))];
         const parts = names
-          .map((name) => [name, median(results.map((r) => r.split[operation][side][name] ?? 0))] as const)
+          .map((name) => [name, median(results.map((r) => split(r)[name] ?? 0))] as const)
           .filter(([, ms]) => ms !== null && ms >= 0.5)
           .sort((x, y) => (y[1] ?? 0) - (x[1] ?? 0))
           .map(([name, ms]) => `${name} ${fmt(ms)}`);

@@ -1,22 +1,72 @@
 import { createServer } from 'node:http';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import pg from 'pg';
+import { DEFAULT_POLICY_ID, getPolicy, type CalendarDate } from '../../rules';
+import { startOptions, withRules } from '../../workflows/start';
 
-// The floor's HTTP front (scripts/bench-e2e-floor.ts): POST /facts/<workflow id> with a JSON body is
-// parsed and sent to that workflow as a signal; POST /enrolments/<workflow id> starts it; both answer
-// 202. No authentication, no validation, no database: the least any HTTP API in front of Temporal
-// does for an enrolment or a fact.
+// The floor's HTTP front (scripts/bench-e2e-floor.ts), both 202 on success:
+// - POST /facts/<workflow id> with a JSON body sends it to that workflow as a signal; POST
+//   /enrolments/<workflow id> starts it. No authentication, no validation, no database: the least any
+//   HTTP API in front of Temporal does for an enrolment or a fact.
+// - POST /required-enrolments/<credential number> does only the work the rules force on any
+//   enrolment (README, "Benchmark"): the "enrolled once, ever" check against PostgreSQL (Temporal
+//   forgets closed runs), a start with the run's pinned rules in its input and the search attributes
+//   ops filter on (the product's own `startOptions`), and the holder's personal data written to
+//   PostgreSQL after the start (never into the workflow). Still no framework, schema or key lookup.
+
+interface RequiredEnrolment {
+  readonly credentialNumber: string;
+  readonly certificationDate: CalendarDate;
+  readonly policyId?: string;
+  readonly holder: { readonly name: string; readonly email: string };
+}
 
 async function main(): Promise<void> {
-  const { TEMPORAL_ADDRESS: address, FLOOR_PORT: port, FLOOR_TASK_QUEUE: taskQueue } = process.env;
-  if (!address || !port || !taskQueue) {
-    throw new Error('TEMPORAL_ADDRESS, FLOOR_PORT and FLOOR_TASK_QUEUE are required');
+  const {
+    TEMPORAL_ADDRESS: address,
+    FLOOR_PORT: port,
+    FLOOR_TASK_QUEUE: taskQueue,
+    DATABASE_URL: databaseUrl,
+  } = process.env;
+  if (!address || !port || !taskQueue || !databaseUrl) {
+    throw new Error('TEMPORAL_ADDRESS, FLOOR_PORT, FLOOR_TASK_QUEUE and DATABASE_URL are required');
   }
+  const queue: string = taskQueue;
   const client = new Client({ connection: await Connection.connect({ address }) });
+  const pool = new pg.Pool({ connectionString: databaseUrl });
+
+  async function requiredEnrolment(body: RequiredEnrolment): Promise<void> {
+    const { credentialNumber, certificationDate: certifiedOn, holder } = body;
+    const policy = getPolicy(body.policyId ?? DEFAULT_POLICY_ID);
+    const enrolled = await pool.query('SELECT 1 FROM floor_facts WHERE id = $1', [
+      `credential-${credentialNumber}`,
+    ]);
+    if (enrolled.rowCount === 0) {
+      const input = withRules(
+        { credentialNumber, policyId: policy.id, certifiedOn, cycle: 1, cycleStart: certifiedOn },
+        [policy],
+      );
+      try {
+        await client.workflow.start('floorCredential', {
+          ...startOptions(input, Date.now()),
+          taskQueue: queue,
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        });
+      } catch (err) {
+        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      }
+    }
+    await pool.query(
+      'INSERT INTO floor_holders (credential_number, name, email) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
+      [credentialNumber, holder.name, holder.email],
+    );
+  }
+
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      const [, route, encoded] = /^\/(facts|enrolments)\/(.+)$/.exec(req.url ?? '') ?? [];
+      const [, route, encoded] = /^\/(facts|enrolments|required-enrolments)\/(.+)$/.exec(req.url ?? '') ?? [];
       const id = decodeURIComponent(encoded ?? '');
       let body: unknown;
       try {
@@ -28,7 +78,9 @@ async function main(): Promise<void> {
       const sent =
         route === 'enrolments'
           ? client.workflow.start('floorCredential', { workflowId: id, taskQueue, args: [] })
-          : client.workflow.getHandle(id).signal('fact', body);
+          : route === 'required-enrolments'
+            ? requiredEnrolment(body as RequiredEnrolment)
+            : client.workflow.getHandle(id).signal('fact', body);
       sent.then(
         () => res.writeHead(202, { 'content-type': 'application/json' }).end('{"accepted":true}'),
         (err: unknown) => res.writeHead(503).end(String(err)),
@@ -36,7 +88,7 @@ async function main(): Promise<void> {
     });
   });
   server.listen(Number(port), '127.0.0.1', () => process.send?.('ready'));
-  process.on('SIGINT', () => server.close(() => process.exit(0)));
+  process.on('SIGINT', () => server.close(() => void pool.end().then(() => process.exit(0))));
 }
 
 main().catch((err: unknown) => {

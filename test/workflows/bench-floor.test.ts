@@ -2,6 +2,8 @@ import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { TWO_YEARS_MS } from '../../bench/durations';
+import { DEFAULT_POLICY_ID, getPolicy } from '../../rules';
+import { startOptions, withRules } from '../../workflows/start';
 import { startTimeSkippingServer } from '../support/temporal';
 import { eventually } from './helpers';
 
@@ -21,10 +23,9 @@ describe('the benchmark floor workflow', () => {
     await env?.teardown();
   });
 
-  it('when facts arrive, then each is recorded and the expiry timer started by the first task stays pending', async () => {
-    const recorded: string[] = [];
-    const taskQueue = 'bench-floor-test';
-    const worker = await Worker.create({
+  /** A worker of the floor workflows whose `recordFacts` appends to `recorded`. */
+  const floorWorker = (taskQueue: string, recorded: string[]) =>
+    Worker.create({
       connection: env.nativeConnection,
       taskQueue,
       workflowsPath: require.resolve('../../bench/floor/workflows'),
@@ -36,6 +37,11 @@ describe('the benchmark floor workflow', () => {
         },
       },
     });
+
+  it('when facts arrive, then each is recorded and the expiry timer started by the first task stays pending', async () => {
+    const recorded: string[] = [];
+    const taskQueue = 'bench-floor-test';
+    const worker = await floorWorker(taskQueue, recorded);
     await worker.runUntil(async () => {
       const handle = await env.client.workflow.start('floorCredential', {
         workflowId: 'floor-1',
@@ -58,6 +64,33 @@ describe('the benchmark floor workflow', () => {
       expect(Number(timer?.timerStartedEventAttributes?.startToFireTimeout?.seconds)).toBe(
         TWO_YEARS_MS / 1000,
       );
+      await handle.terminate('test over');
+    });
+  });
+
+  it("when started as the floor with the rules' work starts it, then it takes the product's input and records its start under the credential's workflow id", async () => {
+    // bench/floor/http.ts (/required-enrolments) starts it with the product's own start options, and
+    // the e2e floor script waits for `credential-<number>` in floor_facts.
+    const recorded: string[] = [];
+    const taskQueue = 'bench-floor-required-test';
+    const worker = await floorWorker(taskQueue, recorded);
+    const policy = getPolicy(DEFAULT_POLICY_ID);
+    const input = withRules(
+      {
+        credentialNumber: 'FR-1',
+        policyId: policy.id,
+        certifiedOn: '2026-01-05',
+        cycle: 1,
+        cycleStart: '2026-01-05',
+      },
+      [policy],
+    );
+    const { workflowId, args } = startOptions(input, Date.now());
+    await worker.runUntil(async () => {
+      const handle = await env.client.workflow.start('floorCredential', { workflowId, taskQueue, args });
+      await eventually(() => expect(recorded).toEqual(['credential-FR-1']));
+      const events = (await handle.fetchHistory()).events ?? [];
+      expect(events[0]?.workflowExecutionStartedEventAttributes?.input?.payloads).toHaveLength(1);
       await handle.terminate('test over');
     });
   });
