@@ -10,7 +10,18 @@ export interface SqlPoolOptions {
   /** Called once per statement sent (BEGIN and COMMIT included): feeds db_statements_total. */
   readonly onStatement?: () => void;
   readonly max?: number;
+  /** How long a connection beyond the warm ones stays idle before it closes (pg's default: 10 s). */
+  readonly idleTimeoutMillis?: number;
 }
+
+/**
+ * Connections kept open however long the pool sits idle. pg closes every idle connection after its
+ * idle timeout, so the first requests after a quiet spell paid a new connection (TCP, SCRAM
+ * authentication) and planned the projection's statements again (they are prepared per connection).
+ * Measured (8 quiet spells of 12 s): the first CEU report after one answered in 16-29 ms (median 27)
+ * with none kept, 14-19 ms (median 16, as warm) with two.
+ */
+const WARM_CONNECTIONS = 2;
 
 /** Beyond this many distinct statement texts, statements go unnamed (a bound, not an expected size). */
 const MAX_NAMED_STATEMENTS = 2_000;
@@ -46,7 +57,7 @@ export function statementNamer(max = MAX_NAMED_STATEMENTS): (args: unknown[]) =>
 
 /** A pool whose clients name their statements (above) and report every statement they send. */
 export function createSqlPool(connectionString: string, options: SqlPoolOptions = {}): SqlPool {
-  const { onStatement, max = 10 } = options;
+  const { onStatement, max = 10, idleTimeoutMillis } = options;
   const named = statementNamer();
   class RecertifyClient extends pg.Client {
     // pg's overloads make a typed override impractical; every form ends up here.
@@ -58,6 +69,8 @@ export function createSqlPool(connectionString: string, options: SqlPoolOptions 
   const pool = new pg.Pool({
     connectionString,
     max,
+    min: Math.min(WARM_CONNECTIONS, max),
+    ...(idleTimeoutMillis === undefined ? {} : { idleTimeoutMillis }),
     // Every statement on this pool reaches its rows by a unique key. Without this, the planner
     // scans small tables, or tables whose statistics are stale after a bulk import, which is what
     // makes a fact's cost grow with the table; with it, an index is used whenever one applies.

@@ -25,6 +25,29 @@ async function prepared(): Promise<{ name: string; statement: string }[]> {
 }
 
 describe('the hot path pool, against PostgreSQL', () => {
+  it('when it sits idle past its idle timeout, then it keeps two connections open, their statements still prepared', async () => {
+    const idle = createSqlPool(process.env.DATABASE_URL as string, { max: 4, idleTimeoutMillis: 50 });
+    try {
+      const text = 'SELECT pg_backend_pid() AS pid, $1::int AS n';
+      // Four at once: four connections, each with the statement prepared.
+      const busy = await Promise.all(
+        [1, 2, 3, 4].map(async (n) => (await idle.query<{ pid: number }>(text, [n])).rows[0]?.pid),
+      );
+      expect(new Set(busy).size).toBe(4);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(idle.totalCount).toBe(2);
+      const after = (await idle.query<{ pid: number }>(text, [5])).rows[0]?.pid;
+      expect(busy).toContain(after);
+      const { rows } = await idle.query<{ count: string }>(
+        'SELECT count(*) AS count FROM pg_prepared_statements WHERE statement = $1',
+        [text],
+      );
+      expect(rows[0]?.count).toBe('1');
+    } finally {
+      await idle.end();
+    }
+  });
+
   it('when a statement with parameters is sent twice, then the connection holds it prepared once, by name', async () => {
     const text = 'SELECT $1::int + 1 AS n';
     expect((await pool.query<{ n: number }>(text, [1])).rows[0]?.n).toBe(2);

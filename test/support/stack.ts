@@ -84,7 +84,8 @@ export async function startStack({
       await new Promise((resolve) => server.close(resolve));
       worker.shutdown();
       await running;
-      await db.$disconnect();
+      // Its pool keeps warm connections open while idle: ended here, or they outlive the test.
+      await repository.close();
       await env.teardown();
     },
   };
