@@ -31,11 +31,10 @@ async function main(): Promise<void> {
   if (!address || !port || !taskQueue || !databaseUrl) {
     throw new Error('TEMPORAL_ADDRESS, FLOOR_PORT, FLOOR_TASK_QUEUE and DATABASE_URL are required');
   }
-  const queue: string = taskQueue;
   const client = new Client({ connection: await Connection.connect({ address }) });
   const pool = new pg.Pool({ connectionString: databaseUrl });
 
-  async function requiredEnrolment(body: RequiredEnrolment): Promise<void> {
+  const requiredEnrolment = async (body: RequiredEnrolment): Promise<void> => {
     const { credentialNumber, certificationDate: certifiedOn, holder } = body;
     const policy = getPolicy(body.policyId ?? DEFAULT_POLICY_ID);
     const enrolled = await pool.query('SELECT 1 FROM floor_facts WHERE id = $1', [
@@ -49,7 +48,7 @@ async function main(): Promise<void> {
       try {
         await client.workflow.start('floorCredential', {
           ...startOptions(input, Date.now()),
-          taskQueue: queue,
+          taskQueue,
           workflowIdReusePolicy: 'REJECT_DUPLICATE',
         });
       } catch (err) {
@@ -60,7 +59,7 @@ async function main(): Promise<void> {
       'INSERT INTO floor_holders (credential_number, name, email) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
       [credentialNumber, holder.name, holder.email],
     );
-  }
+  };
 
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
