@@ -14,6 +14,7 @@ import {
 } from '../bench/phases';
 import { ceuReport, enrolment, policyToday } from '../bench/product';
 import type { CalendarDate } from '../rules';
+import { credentialWorkflowId } from '../workflows/contract';
 import { cpuMsOf, freePort, startNode, stopChild, waitUntil, type Child } from '../bench/processes';
 import { alive, hasPollers, startStack, type Stack } from '../bench/stack';
 import { ratio, spread } from '../bench/stats';
@@ -69,10 +70,10 @@ async function startFloor(stack: Stack): Promise<Floor> {
 async function floorPost(
   floor: Floor,
   route: 'facts' | 'enrolments' | 'required-enrolments',
-  workflowId: string,
+  target: string,
   body: unknown,
 ): Promise<CallResult> {
-  const response = await fetch(`${floor.url}/${route}/${encodeURIComponent(workflowId)}`, {
+  const response = await fetch(`${floor.url}/${route}/${encodeURIComponent(target)}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
@@ -218,7 +219,7 @@ async function main(): Promise<void> {
         f,
         e,
         (i) => requiredEnrolment(f, requiredIds[i]!, today),
-        (i) => `floor:credential-${requiredIds[i]}`,
+        (i) => `floor:${credentialWorkflowId(requiredIds[i]!)}`,
       );
       const oe = await enrolOurs(stack, ids('BN'), 16, today);
       figures.enrolledPerSecond = {

@@ -2,7 +2,8 @@ import { createServer } from 'node:http';
 import { Client, Connection, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import pg from 'pg';
 import { DEFAULT_POLICY_ID, getPolicy, type CalendarDate } from '../../rules';
-import { startOptions, withRules } from '../../workflows/start';
+import { credentialWorkflowId } from '../../workflows/contract';
+import { newCredentialInput, startOptions } from '../../workflows/start';
 
 // The floor's HTTP front (scripts/bench-e2e-floor.ts), both 202 on success:
 // - POST /facts/<workflow id> with a JSON body sends it to that workflow as a signal; POST
@@ -36,15 +37,12 @@ async function main(): Promise<void> {
 
   const requiredEnrolment = async (body: RequiredEnrolment): Promise<void> => {
     const { credentialNumber, certificationDate: certifiedOn, holder } = body;
-    const policy = getPolicy(body.policyId ?? DEFAULT_POLICY_ID);
     const enrolled = await pool.query('SELECT 1 FROM floor_facts WHERE id = $1', [
-      `credential-${credentialNumber}`,
+      credentialWorkflowId(credentialNumber),
     ]);
     if (enrolled.rowCount === 0) {
-      const input = withRules(
-        { credentialNumber, policyId: policy.id, certifiedOn, cycle: 1, cycleStart: certifiedOn },
-        [policy],
-      );
+      const versions = [getPolicy(body.policyId ?? DEFAULT_POLICY_ID)];
+      const input = newCredentialInput({ credentialNumber, certifiedOn, versions });
       try {
         await client.workflow.start('floorCredential', {
           ...startOptions(input, Date.now()),

@@ -3,7 +3,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { TWO_YEARS_MS } from '../../bench/durations';
 import { DEFAULT_POLICY_ID, getPolicy } from '../../rules';
-import { startOptions, withRules } from '../../workflows/start';
+import { newCredentialInput, startOptions } from '../../workflows/start';
 import { startTimeSkippingServer } from '../support/temporal';
 import { eventually, eventuallyAsync } from './helpers';
 
@@ -78,17 +78,11 @@ describe('the benchmark floor workflow', () => {
     const recorded: string[] = [];
     const taskQueue = 'bench-floor-required-test';
     const worker = await floorWorker(taskQueue, recorded);
-    const policy = getPolicy(DEFAULT_POLICY_ID);
-    const input = withRules(
-      {
-        credentialNumber: 'FR-1',
-        policyId: policy.id,
-        certifiedOn: '2026-01-05',
-        cycle: 1,
-        cycleStart: '2026-01-05',
-      },
-      [policy],
-    );
+    const input = newCredentialInput({
+      credentialNumber: 'FR-1',
+      certifiedOn: '2026-01-05',
+      versions: [getPolicy(DEFAULT_POLICY_ID)],
+    });
     const { workflowId, args } = startOptions(input, Date.now());
     await worker.runUntil(async () => {
       const handle = await env.client.workflow.start('floorCredential', { workflowId, taskQueue, args });
