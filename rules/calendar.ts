@@ -183,17 +183,22 @@ interface LocalTime extends DateParts {
   readonly second: number;
 }
 
-// A workflow activation asks for "today" at one instant many times: the last answer is kept
-// (formatToParts is the costliest call in an activation). Module-private and deterministic.
-let lastLocalTime: { instantMs: number; timeZone: string; local: LocalTime } | null = null;
+// The local reading of an instant has no unit finer than the second, so it is a function of the
+// zone and the whole second. formatToParts is the costliest call here, and a second holds many asks:
+// an activation's "today" and its signals' receipt days, the API's requests. Remembered per
+// (zone, second), exactly (sharing between workflows is deterministic), and bounded.
+const localTimes = new Map<string, LocalTime>();
+const MAX_REMEMBERED_LOCAL_TIMES = 64;
 
 function localTimeAt(instantMs: number, timeZone: string): LocalTime {
-  if (lastLocalTime?.instantMs === instantMs && lastLocalTime.timeZone === timeZone)
-    return lastLocalTime.local;
   if (!Number.isFinite(instantMs))
     throw new RangeError(`Invalid instant ${instantMs}: expected epoch milliseconds.`);
+  const wholeSecondMs = Math.floor(instantMs / 1000) * 1000;
+  const key = `${timeZone}|${wholeSecondMs}`;
+  const known = localTimes.get(key);
+  if (known) return known;
   const fields: Record<string, string> = {};
-  for (const part of formatterFor(timeZone).formatToParts(instantMs)) fields[part.type] = part.value;
+  for (const part of formatterFor(timeZone).formatToParts(wholeSecondMs)) fields[part.type] = part.value;
   const yearOfEra = Number(fields.year);
   const local: LocalTime = Object.freeze({
     year: fields.era === 'BC' ? 1 - yearOfEra : yearOfEra,
@@ -203,7 +208,8 @@ function localTimeAt(instantMs: number, timeZone: string): LocalTime {
     minute: Number(fields.minute),
     second: Number(fields.second),
   });
-  lastLocalTime = { instantMs, timeZone, local };
+  if (localTimes.size >= MAX_REMEMBERED_LOCAL_TIMES) localTimes.clear();
+  localTimes.set(key, local);
   return local;
 }
 

@@ -175,6 +175,27 @@ describe('instants in a time zone', () => {
     }
   });
 
+  it('when the last and first milliseconds of a local day are read in either order (readings are kept per second), then each gets its own day', () => {
+    // 00:00:00.000 in Phoenix (UTC-7); at the epoch, where the day before has negative instants; and
+    // in New York before 1883 (local mean time, UTC-4:56:02), where a day starts inside a UTC minute.
+    for (const [midnight, tz, before, after] of [
+      [Date.UTC(2026, 10, 28, 7), 'America/Phoenix', '2026-11-27', '2026-11-28'],
+      [0, 'UTC', '1969-12-31', '1970-01-01'],
+      [Date.UTC(1880, 0, 1, 4, 56, 2), 'America/New_York', '1879-12-31', '1880-01-01'],
+    ] as const) {
+      const readings = [
+        [midnight - 1, before],
+        [midnight, after],
+        [midnight + 999, after],
+        [midnight - 1, before],
+        [midnight - 1000, before],
+        [midnight + 1000, after],
+        [midnight - 999, before],
+      ] as const;
+      for (const [instant, day] of readings) expect(dateAt(instant, tz)).toBe(day);
+    }
+  });
+
   it('when dateAt is applied to startOfDay and endOfDay - 1, then both give the day back', () => {
     for (const tz of ['America/Phoenix', 'America/Los_Angeles', 'America/New_York', 'Australia/Lord_Howe']) {
       for (const day of ['2026-03-08', '2026-04-05', '2026-10-04', '2026-11-01', '2024-02-29']) {
