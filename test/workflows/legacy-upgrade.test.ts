@@ -68,6 +68,16 @@ describe('upgrading a run of the first release (time-skipping server)', () => {
       await meetRequirement(handle, certified);
       await apply(handle, 9900);
       await eventually(() => expect(mocks.eventTypes()).toContain('audit_selected'));
+      // Stop this worker only once the run is idle: stopped while it holds an activity (the audit's
+      // reminder follows the selection), that activity stays started until its one-minute timeout,
+      // and the first release's loop awaits it before it looks at the upgrade signal.
+      await eventuallyAsync(async () => {
+        const { raw } = await handle.describe();
+        expect({ task: raw.pendingWorkflowTask ?? null, activities: raw.pendingActivities ?? [] }).toEqual({
+          task: null,
+          activities: [],
+        });
+      });
     });
     const current = await createWorker(env, bundle, queue, mocks);
     await current.runUntil(async () => {
@@ -76,8 +86,7 @@ describe('upgrading a run of the first release (time-skipping server)', () => {
       const legacyRun = (await handle.describe()).runId;
       await handle.signal(upgrade, { requestedBy: OPS });
       // Query only once the new run exists: a query racing a run's close stalls the test server.
-      // Up to 30 s: the signal's task may first wait out the stopped worker's sticky queue.
-      await eventuallyAsync(async () => expect((await handle.describe()).runId).not.toBe(legacyRun), 30_000);
+      await eventuallyAsync(async () => expect((await handle.describe()).runId).not.toBe(legacyRun));
       const after = await state(handle);
       expect(after.policyVersion).toBe(1);
       expect(after).toMatchObject({
