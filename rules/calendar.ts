@@ -183,24 +183,42 @@ interface LocalTime extends DateParts {
   readonly second: number;
 }
 
+/**
+ * Keeps `value` under `key` in a memo of at most `max` entries (all dropped when full). Only for pure
+ * functions of the key: sharing the answers between workflows is then deterministic. (No closure
+ * to compute the value: these memos sit on every activation's path.)
+ */
+function remember<V>(memo: Map<string, V>, max: number, key: string, value: V): V {
+  if (memo.size >= max) memo.clear();
+  memo.set(key, value);
+  return value;
+}
+
+const wholeSecondOf = (instantMs: number): number => Math.floor(instantMs / 1000) * 1000;
+
 // The local reading of an instant has no unit finer than the second, so it is a function of the
 // zone and the whole second. formatToParts is the costliest call here, and a second holds many asks:
 // an activation's "today" and its signals' receipt days, the API's requests. Remembered per
-// (zone, second), exactly (sharing between workflows is deterministic), and bounded.
+// (zone, second).
 const localTimes = new Map<string, LocalTime>();
 const MAX_REMEMBERED_LOCAL_TIMES = 64;
 
 function localTimeAt(instantMs: number, timeZone: string): LocalTime {
   if (!Number.isFinite(instantMs))
     throw new RangeError(`Invalid instant ${instantMs}: expected epoch milliseconds.`);
-  const wholeSecondMs = Math.floor(instantMs / 1000) * 1000;
+  const wholeSecondMs = wholeSecondOf(instantMs);
   const key = `${timeZone}|${wholeSecondMs}`;
-  const known = localTimes.get(key);
-  if (known) return known;
+  return (
+    localTimes.get(key) ??
+    remember(localTimes, MAX_REMEMBERED_LOCAL_TIMES, key, readLocalTime(wholeSecondMs, timeZone))
+  );
+}
+
+function readLocalTime(wholeSecondMs: number, timeZone: string): LocalTime {
   const fields: Record<string, string> = {};
   for (const part of formatterFor(timeZone).formatToParts(wholeSecondMs)) fields[part.type] = part.value;
   const yearOfEra = Number(fields.year);
-  const local: LocalTime = Object.freeze({
+  return Object.freeze({
     year: fields.era === 'BC' ? 1 - yearOfEra : yearOfEra,
     month: Number(fields.month),
     day: Number(fields.day),
@@ -208,9 +226,6 @@ function localTimeAt(instantMs: number, timeZone: string): LocalTime {
     minute: Number(fields.minute),
     second: Number(fields.second),
   });
-  if (localTimes.size >= MAX_REMEMBERED_LOCAL_TIMES) localTimes.clear();
-  localTimes.set(key, local);
-  return local;
 }
 
 // The wall-clock reading, as if it were UTC, in ms.
@@ -220,7 +235,7 @@ function wallClockMs(local: LocalTime): number {
 
 /** UTC offset (ms, east positive) of the zone at an instant. */
 function offsetAt(instantMs: number, timeZone: string): number {
-  const wholeSecond = Math.floor(instantMs / 1000) * 1000;
+  const wholeSecond = wholeSecondOf(instantMs);
   return wallClockMs(localTimeAt(wholeSecond, timeZone)) - wholeSecond;
 }
 
@@ -241,20 +256,17 @@ function instantOfWallClock(wallMs: number, timeZone: string): number {
 }
 
 // Instants of (day, time, zone) are asked for again and again (every reminder and boundary of every
-// cycle, at every wake-up) and each costs several Intl calls: remembered, exactly (a pure function of
-// its key, so sharing it between workflows is deterministic), and bounded.
+// cycle, at every wake-up) and each costs several Intl calls: remembered.
 const instants = new Map<string, number>();
 const MAX_REMEMBERED_INSTANTS = 100_000;
 
 /** The instant (epoch ms) at local time `HH:MM` on day `d` in `timeZone`. */
 export function instantAt(d: CalendarDate, timeOfDay: string, timeZone: string): number {
   const key = `${d}|${timeOfDay}|${timeZone}`;
-  const known = instants.get(key);
-  if (known !== undefined) return known;
-  const instant = computeInstantAt(d, timeOfDay, timeZone);
-  if (instants.size >= MAX_REMEMBERED_INSTANTS) instants.clear();
-  instants.set(key, instant);
-  return instant;
+  return (
+    instants.get(key) ??
+    remember(instants, MAX_REMEMBERED_INSTANTS, key, computeInstantAt(d, timeOfDay, timeZone))
+  );
 }
 
 function computeInstantAt(d: CalendarDate, timeOfDay: string, timeZone: string): number {
