@@ -27,8 +27,9 @@ const median = (values: readonly (number | null)[]) => spread(values).median;
 // PostgreSQL (bench/floor: node:http → start or signal → one local activity → one INSERT; no
 // validation, rules or authentication). It prints end-to-end throughput and CPU for both, and p99 of
 // facts at fixed rates, for all three sides, each as a ratio to bare: where the floor itself misses
-// a target, no such design meets it on that machine. For enrolment, a fourth side: the floor plus
-// only the work the rules force on every enrolment (bench/floor/http.ts, /required-enrolments).
+// a target, no such design meets it on that machine. A fourth side, the floor with the rules' work:
+// the floor plus only the work the rules force on every enrolment and on every fact report
+// (bench/floor/front.ts, /required-enrolments and /required-facts).
 
 const FLOOR_TASK_QUEUE = 'bench-floor';
 
@@ -69,11 +70,12 @@ async function startFloor(stack: Stack): Promise<Floor> {
 /** POST /<route>/<workflow id or credential number> to the floor's HTTP front; 202 is success. */
 async function floorPost(
   floor: Floor,
-  route: 'facts' | 'enrolments' | 'required-enrolments',
+  route: 'facts' | 'enrolments' | 'required-enrolments' | 'required-facts',
   target: string,
   body: unknown,
+  query = '',
 ): Promise<CallResult> {
-  const response = await fetch(`${floor.url}/${route}/${encodeURIComponent(target)}`, {
+  const response = await fetch(`${floor.url}/${route}/${encodeURIComponent(target)}${query}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
@@ -104,6 +106,22 @@ const floorEnrolment = (floor: Floor, workflowId: string) =>
 const requiredEnrolment = (floor: Floor, number: string, today: CalendarDate) =>
   floorPost(floor, 'required-enrolments', number, enrolment(number, today).body);
 
+/** Ours' report body, checked against ours' credential `number`, then signalled to floor run `workflowId`. */
+const requiredFact = (
+  floor: Floor,
+  number: string,
+  workflowId: string,
+  factId: string,
+  today: CalendarDate,
+) =>
+  floorPost(
+    floor,
+    'required-facts',
+    number,
+    ceuReport(number, factId, today).body,
+    `?workflow=${encodeURIComponent(workflowId)}`,
+  );
+
 /** CPU ms so far of the floor's own processes, by name. */
 async function floorCpu(floor: Floor): Promise<Record<string, number>> {
   return {
@@ -130,14 +148,17 @@ async function floorStep(
 }
 
 type Side = 'bare' | 'floor' | 'ours';
-/** 'required': the floor doing the work the rules force on an enrolment. */
+/** 'required': the floor doing the work the rules force on an enrolment or a fact report. */
 type EnrolSide = Side | 'required';
 interface RoundFigures {
   enrolledPerSecond: Record<EnrolSide, number | null>;
-  perSecond: Record<Side, number | null>;
+  perSecond: Record<EnrolSide, number | null>;
   /** CPU per operation by process (the floor's own: floor-worker and floor-http). */
-  split: { enrolment: Record<EnrolSide, Record<string, number>>; fact: Record<Side, Record<string, number>> };
-  p99: Record<string, Record<Side, { answered: number | null; endToEnd: number | null }>>;
+  split: {
+    enrolment: Record<EnrolSide, Record<string, number>>;
+    fact: Record<EnrolSide, Record<string, number>>;
+  };
+  p99: Record<string, Record<EnrolSide, { answered: number | null; endToEnd: number | null }>>;
 }
 
 const byProcess = (t: Throughput, floor: Record<string, number> = {}): Record<string, number> => ({
@@ -194,6 +215,8 @@ async function main(): Promise<void> {
     const floors = targets.map((t) => `floor-${t}`);
     const floorCall = (prefix: string) => (i: number) =>
       floorFact(f, floors[i % floors.length]!, `${prefix}-${i}`);
+    const requiredCall = (prefix: string) => (i: number) =>
+      requiredFact(f, ours[i % ours.length]!, floors[i % floors.length]!, `${prefix}-${i}`, today);
 
     const results: RoundFigures[] = [];
     for (let round = 0; round <= rounds; round += 1) {
@@ -237,8 +260,20 @@ async function main(): Promise<void> {
         floorCall(`f${round}`),
         (i) => `floor:f${round}-${i}`,
       );
+      const [rf, requiredFactExtra] = await floorStep(
+        stack,
+        f,
+        n,
+        requiredCall(`q${round}`),
+        (i) => `floor:q${round}-${i}`,
+      );
       const o = await ceusOurs(stack, ours, n, 16, `o${round}`, today);
-      figures.perSecond = { bare: b.donePerSecond, floor: fl.donePerSecond, ours: o.donePerSecond };
+      figures.perSecond = {
+        bare: b.donePerSecond,
+        floor: fl.donePerSecond,
+        required: rf.donePerSecond,
+        ours: o.donePerSecond,
+      };
       figures.split = {
         enrolment: {
           bare: byProcess(be),
@@ -246,10 +281,15 @@ async function main(): Promise<void> {
           required: byProcess(re, requiredExtra),
           ours: byProcess(oe),
         },
-        fact: { bare: byProcess(b), floor: byProcess(fl, floorExtra), ours: byProcess(o) },
+        fact: {
+          bare: byProcess(b),
+          floor: byProcess(fl, floorExtra),
+          required: byProcess(rf, requiredFactExtra),
+          ours: byProcess(o),
+        },
       };
       for (const rate of warm ? [] : rates) {
-        const run = async (side: Side): Promise<LatencyRun> => {
+        const run = async (side: EnrolSide): Promise<LatencyRun> => {
           const prefix = `${side[0]}${round}r${rate}`;
           if (side === 'bare')
             return latencyRun(
@@ -269,6 +309,15 @@ async function main(): Promise<void> {
               floorCall(prefix),
               (i) => `floor:${prefix}-${i}`,
             );
+          if (side === 'required')
+            return latencyRun(
+              stack,
+              'bare',
+              rate,
+              windowMs,
+              requiredCall(prefix),
+              (i) => `floor:${prefix}-${i}`,
+            );
           return latencyRun(
             stack,
             'ours',
@@ -278,8 +327,8 @@ async function main(): Promise<void> {
             (i) => `ceu:${prefix}-${i}`,
           );
         };
-        const at: Record<Side, { answered: number | null; endToEnd: number | null }> = {} as never;
-        for (const side of ['bare', 'floor', 'ours'] as const) {
+        const at: Record<EnrolSide, { answered: number | null; endToEnd: number | null }> = {} as never;
+        for (const side of ['bare', 'floor', 'required', 'ours'] as const) {
           const r = await run(side);
           at[side] = { answered: r.answered.p99, endToEnd: r.endToEnd?.p99 ?? null };
         }
@@ -327,32 +376,52 @@ async function main(): Promise<void> {
     row('CPU per enrolment, all processes (ms)', (r, s) => cpuTotal(r.split.enrolment[s]), ' ms');
     row('facts end to end per second', (r, s) => r.perSecond[s], '/s');
     row('CPU per fact, all processes (ms)', (r, s) => cpuTotal(r.split.fact[s]), ' ms');
-    // The floor with the rules' work: one line per figure, beside bare and ours.
-    const required = (name: string, pick: (r: RoundFigures, s: EnrolSide) => number | null, unit: string) =>
-      line(
-        `${name}, floor with the rules' work (+ enrolled-once SELECT, pinned-rules input and search ` +
-          'attributes, holder INSERT)',
-        pick,
-        unit,
-        'required',
-      );
-    required('enrolments end to end per second', (r, s) => r.enrolledPerSecond[s], '/s');
-    required('CPU per enrolment, all processes (ms)', (r, s) => cpuTotal(r.split.enrolment[s]), ' ms');
     for (const rate of rates) {
       row(`p99 at ${rate}/s to the answer (ms)`, (r, s) => r.p99[String(rate)]?.[s].answered ?? null, ' ms');
       row(`p99 at ${rate}/s end to end (ms)`, (r, s) => r.p99[String(rate)]?.[s].endToEnd ?? null, ' ms');
+    }
+    // The floor with the rules' work: one line per figure, beside bare and ours.
+    const required = (
+      name: string,
+      work: string,
+      pick: (r: RoundFigures, s: EnrolSide) => number | null,
+      unit: string,
+    ) => line(`${name}, floor with the rules' work (${work})`, pick, unit, 'required');
+    const enrolWork = '+ enrolled-once SELECT, pinned-rules input and search attributes, holder INSERT';
+    const factWork = "+ the product's schema, its recorded-facts SELECT and its check";
+    required('enrolments end to end per second', enrolWork, (r, s) => r.enrolledPerSecond[s], '/s');
+    required(
+      'CPU per enrolment, all processes (ms)',
+      enrolWork,
+      (r, s) => cpuTotal(r.split.enrolment[s]),
+      ' ms',
+    );
+    required('facts end to end per second', factWork, (r, s) => r.perSecond[s], '/s');
+    required('CPU per fact, all processes (ms)', factWork, (r, s) => cpuTotal(r.split.fact[s]), ' ms');
+    for (const rate of rates) {
+      required(
+        `p99 at ${rate}/s to the answer (ms)`,
+        factWork,
+        (r, s) => r.p99[String(rate)]?.[s].answered ?? null,
+        ' ms',
+      );
+      required(
+        `p99 at ${rate}/s end to end (ms)`,
+        factWork,
+        (r, s) => r.p99[String(rate)]?.[s].endToEnd ?? null,
+        ' ms',
+      );
     }
     lines.push('\nCPU per operation by process (ms, medians; processes under 0.5 ms left out)\n');
     lines.push('operation | side | by process');
     lines.push('--- | --- | ---');
     const sides = {
       enrolment: ['bare', 'floor', 'required', 'ours'],
-      fact: ['bare', 'floor', 'ours'],
+      fact: ['bare', 'floor', 'required', 'ours'],
     } as const;
     for (const operation of ['enrolment', 'fact'] as const) {
       for (const side of sides[operation]) {
-        const split = (r: RoundFigures) =>
-          (r.split[operation] as Record<EnrolSide, Record<string, number>>)[side];
+        const split = (r: RoundFigures) => r.split[operation][side];
         const names = [...new Set(results.flatMap((r) => Object.keys(split(r))))];
         const parts = names
           .map((name) => [name, median(results.map((r) => split(r)[name] ?? 0))] as const)

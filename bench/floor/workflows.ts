@@ -52,7 +52,7 @@ export async function bareLocalActivity(): Promise<void> {
  * start (its workflow id), then facts queued by the handler, one local activity per workflow task.
  * Like any credential (and the bare reference), it has a timer pending for its expiry from its first
  * task on; the timer is started once, so facts do not cancel and restart it. An enrolment that does
- * the rules' work (bench/floor/http.ts) passes the product's input, which this run does not read.
+ * the rules' work (bench/floor/front.ts) passes the product's input, which this run does not read.
  */
 export async function floorCredential(_input?: unknown): Promise<void> {
   void sleep(TWO_YEARS_MS);

@@ -1,9 +1,9 @@
 import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import { TWO_YEARS_MS } from '../../bench/durations';
 import { DEFAULT_POLICY_ID, getPolicy } from '../../rules';
 import { newCredentialInput, startOptions } from '../../workflows/start';
+import { floorWorker as startFloorWorker } from '../support/floor-worker';
 import { startTimeSkippingServer } from '../support/temporal';
 import { eventually, eventuallyAsync } from './helpers';
 
@@ -23,20 +23,8 @@ describe('the benchmark floor workflow', () => {
     await env?.teardown();
   });
 
-  /** A worker of the floor workflows whose `recordFacts` appends to `recorded`. */
   const floorWorker = (taskQueue: string, recorded: string[]) =>
-    Worker.create({
-      connection: env.nativeConnection,
-      taskQueue,
-      workflowsPath: require.resolve('../../bench/floor/workflows'),
-      activities: {
-        record: (ids: string[]) => Promise.resolve(ids.length),
-        recordFacts: (ids: string[]) => {
-          recorded.push(...ids);
-          return Promise.resolve(ids.length);
-        },
-      },
-    });
+    startFloorWorker(env.nativeConnection, taskQueue, recorded);
 
   it('when facts arrive, then each is recorded and the expiry timer started by the first task stays pending', async () => {
     const recorded: string[] = [];
@@ -73,7 +61,7 @@ describe('the benchmark floor workflow', () => {
   });
 
   it("when started as the floor with the rules' work starts it, then it takes the product's input and records its start under the credential's workflow id", async () => {
-    // bench/floor/http.ts (/required-enrolments) starts it with the product's own start options, and
+    // bench/floor/front.ts (/required-enrolments) starts it with the product's own start options, and
     // the e2e floor script waits for `credential-<number>` in floor_facts.
     const recorded: string[] = [];
     const taskQueue = 'bench-floor-required-test';

@@ -1,0 +1,21 @@
+import { Worker, type NativeConnection } from '@temporalio/worker';
+
+/** A worker of the bench's floor workflows (bench/floor/workflows.ts) whose `recordFacts` appends to `recorded`. */
+export function floorWorker(
+  connection: NativeConnection,
+  taskQueue: string,
+  recorded: string[],
+): Promise<Worker> {
+  return Worker.create({
+    connection,
+    taskQueue,
+    workflowsPath: require.resolve('../../bench/floor/workflows'),
+    activities: {
+      record: (ids: string[]) => Promise.resolve(ids.length),
+      recordFacts: (ids: string[]) => {
+        recorded.push(...ids);
+        return Promise.resolve(ids.length);
+      },
+    },
+  });
+}
