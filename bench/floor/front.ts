@@ -57,8 +57,9 @@ export function createFloorFront(client: Client, databaseUrl: string, taskQueue:
     const parsed = ReportCeuCompletionRequest.safeParse(body);
     if (!parsed.success) return 400;
     const novelty = await checkCompletion(checkServices, number, parsed.data, Date.now());
-    if (novelty === 'new')
-      await client.workflow.getHandle(workflowId).signal('fact', { id: parsed.data.completionId });
+    // The whole report, as ours sends it: the workflow is the authority and needs its facts.
+    const report = { ...parsed.data, id: parsed.data.completionId };
+    if (novelty === 'new') await client.workflow.getHandle(workflowId).signal('fact', report);
     return 202;
   };
 
