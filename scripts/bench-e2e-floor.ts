@@ -25,11 +25,11 @@ const median = (values: readonly (number | null)[]) => spread(values).median;
 // measured. Beside ours and the bare reference (the same stack as `npm run bench`), a third side: the
 // least any design does that takes enrolments and facts over HTTP and has the workflow record each in
 // PostgreSQL (bench/floor: node:http → start or signal → one local activity → one INSERT; no
-// validation, rules or authentication). It prints end-to-end throughput and CPU for both, and p99 of
-// facts at fixed rates, for all three sides, each as a ratio to bare: where the floor itself misses
-// a target, no such design meets it on that machine. A fourth side, the floor with the rules' work:
-// the floor plus only the work the rules force on every enrolment and on every fact report
-// (bench/floor/front.ts, /required-enrolments and /required-facts).
+// validation, rules or authentication). A fourth side, the floor with the rules' work: the floor plus
+// only the work the rules force on every enrolment and on every fact report (bench/floor/front.ts,
+// /required-enrolments and /required-facts). It prints end-to-end throughput, CPU, and p99 of facts
+// at fixed rates for every side, each as a ratio to bare: where a floor itself misses a target, no
+// such design meets it on that machine.
 
 const FLOOR_TASK_QUEUE = 'bench-floor';
 
@@ -149,16 +149,16 @@ async function floorStep(
 
 type Side = 'bare' | 'floor' | 'ours';
 /** 'required': the floor doing the work the rules force on an enrolment or a fact report. */
-type EnrolSide = Side | 'required';
+type AnySide = Side | 'required';
 interface RoundFigures {
-  enrolledPerSecond: Record<EnrolSide, number | null>;
-  perSecond: Record<EnrolSide, number | null>;
+  enrolledPerSecond: Record<AnySide, number | null>;
+  perSecond: Record<AnySide, number | null>;
   /** CPU per operation by process (the floor's own: floor-worker and floor-http). */
   split: {
-    enrolment: Record<EnrolSide, Record<string, number>>;
-    fact: Record<EnrolSide, Record<string, number>>;
+    enrolment: Record<AnySide, Record<string, number>>;
+    fact: Record<AnySide, Record<string, number>>;
   };
-  p99: Record<string, Record<EnrolSide, { answered: number | null; endToEnd: number | null }>>;
+  p99: Record<string, Record<AnySide, { answered: number | null; endToEnd: number | null }>>;
 }
 
 const byProcess = (t: Throughput, floor: Record<string, number> = {}): Record<string, number> => ({
@@ -289,7 +289,7 @@ async function main(): Promise<void> {
         },
       };
       for (const rate of warm ? [] : rates) {
-        const run = async (side: EnrolSide): Promise<LatencyRun> => {
+        const run = async (side: AnySide): Promise<LatencyRun> => {
           const prefix = `${side[0]}${round}r${rate}`;
           if (side === 'bare')
             return latencyRun(
@@ -327,7 +327,7 @@ async function main(): Promise<void> {
             (i) => `ceu:${prefix}-${i}`,
           );
         };
-        const at: Record<EnrolSide, { answered: number | null; endToEnd: number | null }> = {} as never;
+        const at: Record<AnySide, { answered: number | null; endToEnd: number | null }> = {} as never;
         for (const side of ['bare', 'floor', 'required', 'ours'] as const) {
           const r = await run(side);
           at[side] = { answered: r.answered.p99, endToEnd: r.endToEnd?.p99 ?? null };
@@ -338,10 +338,8 @@ async function main(): Promise<void> {
     }
 
     const med = (pick: (r: RoundFigures) => number | null) => median(results.map(pick));
-    const ratioMed = <S extends EnrolSide>(
-      pick: (r: RoundFigures, s: S | 'bare') => number | null,
-      side: S,
-    ) => median(results.map((r) => ratio(pick(r, side), pick(r, 'bare'))));
+    const ratioMed = <S extends AnySide>(pick: (r: RoundFigures, s: S | 'bare') => number | null, side: S) =>
+      median(results.map((r) => ratio(pick(r, side), pick(r, 'bare'))));
     const fmt = (v: number | null, unit = '') =>
       v === null ? 'n/a' : `${v.toFixed(unit === '×' ? 2 : 1)}${unit}`;
     const lines: string[] = [];
@@ -355,11 +353,11 @@ async function main(): Promise<void> {
     /** One figure: bare, a floor side, ours, and the three ratios. */
     const line = (
       name: string,
-      pick: (r: RoundFigures, s: EnrolSide) => number | null,
+      pick: (r: RoundFigures, s: AnySide) => number | null,
       unit: string,
       floorSide: 'floor' | 'required',
     ) => {
-      const value = (side: EnrolSide) =>
+      const value = (side: AnySide) =>
         fmt(
           med((r) => pick(r, side)),
           unit,
@@ -384,7 +382,7 @@ async function main(): Promise<void> {
     const required = (
       name: string,
       work: string,
-      pick: (r: RoundFigures, s: EnrolSide) => number | null,
+      pick: (r: RoundFigures, s: AnySide) => number | null,
       unit: string,
     ) => line(`${name}, floor with the rules' work (${work})`, pick, unit, 'required');
     const enrolWork = '+ enrolled-once SELECT, pinned-rules input and search attributes, holder INSERT';
