@@ -11,7 +11,14 @@ import {
 } from '../rules/reports';
 import type { CalendarDate, CeuCompletion, CprAedCertification, Rejection } from '../rules/types';
 import { AppError, type ErrorDetail } from './errors';
-import type { Services } from './registry';
+import type { Repository } from '../db/types';
+import type { CredentialWorkflows } from './credential-workflows';
+
+/** What the checks read: the credential's recorded facts, and the workflow when PostgreSQL has none yet. */
+export interface ReportCheckServices {
+  readonly repository: Pick<Repository, 'findCredentialState'>;
+  readonly workflows: Pick<CredentialWorkflows, 'policyVersions' | 'state'>;
+}
 
 // What the API can tell a provider about a report before sending it: the rules of rules/reports.ts
 // (dated after the day received, CPR/AED expiring before issue, a correction of a recorded report),
@@ -31,7 +38,7 @@ interface Known {
  * previous cycle's, as the workflow compares them) and today in its policy's time zone. Without a
  * snapshot (just enrolled, or a first-release run) the workflow is asked; an unknown credential is a 404.
  */
-async function known(services: Services, number: string, at: number): Promise<Known> {
+async function known(services: ReportCheckServices, number: string, at: number): Promise<Known> {
   const state = await services.repository.findCredentialState(number);
   if (state?.snapshot) {
     const versions = await services.workflows.policyVersions(state.policyId);
@@ -79,7 +86,7 @@ function novelty<T>(
 
 /** 400 for a completion dated after the day received; 409 for a correction; else new or duplicate. */
 export async function checkCompletion(
-  services: Services,
+  services: ReportCheckServices,
   number: string,
   completion: CeuCompletion,
   at: number,
@@ -94,7 +101,7 @@ export async function checkCompletion(
 
 /** 400 for a card issued after the day received or expiring before issue; 409 for a correction. */
 export async function checkCprAed(
-  services: Services,
+  services: ReportCheckServices,
   number: string,
   certification: CprAedCertification,
   at: number,

@@ -1,9 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import pg from 'pg';
-import type { Services } from '../../api/registry';
 import { AppError, ERROR_STATUS } from '../../api/errors';
-import { checkCompletion } from '../../api/report-checks';
+import { checkCompletion, type ReportCheckServices } from '../../api/report-checks';
 import { ReportCeuCompletionRequest } from '../../api/schemas/commands';
 import { findCredentialState } from '../../db/credential-state';
 import { createSqlPool } from '../../db/sql-pool';
@@ -35,22 +33,20 @@ interface RequiredEnrolment {
 
 export interface FloorFront {
   readonly server: Server;
-  /** Closes the database pools (the server is closed by its owner). */
+  /** Closes the database pool (the server is closed by its owner). */
   readonly close: () => Promise<void>;
 }
 
 /** The floor's HTTP front, not yet listening: `client` starts and signals, `databaseUrl` is read and written. */
 export function createFloorFront(client: Client, databaseUrl: string, taskQueue: string): FloorFront {
-  const pool = new pg.Pool({ connectionString: databaseUrl });
-  const sqlPool = createSqlPool(databaseUrl);
-  // The check reads the credential's row and its policy's versions, nothing else of the API's services.
-  const checkServices = {
-    repository: { findCredentialState: (number: string) => findCredentialState(sqlPool, number) },
+  const pool = createSqlPool(databaseUrl);
+  const checkServices: ReportCheckServices = {
+    repository: { findCredentialState: (number: string) => findCredentialState(pool, number) },
     workflows: {
       policyVersions: (policyId: string) => Promise.resolve([getPolicy(policyId)]),
       state: () => Promise.reject(new Error('the floor reads only credentials with a snapshot')),
     },
-  } as unknown as Services;
+  };
 
   /** 202 once signalled; 400 or 409 from the product's own checks, as the API answers them. */
   const requiredFact = async (number: string, workflowId: string, body: unknown): Promise<number> => {
@@ -122,5 +118,5 @@ export function createFloorFront(client: Client, databaseUrl: string, taskQueue:
       );
     });
   });
-  return { server, close: () => Promise.all([pool.end(), sqlPool.end()]).then(() => undefined) };
+  return { server, close: () => pool.end() };
 }
