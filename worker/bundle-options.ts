@@ -6,16 +6,24 @@ const root = path.join(__dirname, '..');
 /**
  * Modules evaluated once per worker and shared by every workflow it runs, instead of once per
  * workflow. Temporal deep-freezes what they export, so only modules whose exported values are never
- * mutated qualify: the rules (pure functions and frozen constants; their time-zone formatter cache is
- * module-private, deterministic, and the costliest thing to build per workflow), and the message
- * schemas with zod: building them was most of a new workflow's CPU (each zod schema is costly to
- * construct). zod writes `lastIndex` on its patterns while parsing, so every pattern in these schemas
- * is a frozenSafePattern (rules/frozen-safe-pattern.ts); test/unit/frozen-messages.test.ts parses
- * every message with the schemas frozen this way.
+ * mutated qualify, and none may keep state of its own (test/static/preloaded-modules.test.ts checks
+ * every project module they reach):
+ * - the rules (pure functions and frozen constants; their time-zone caches are deterministic);
+ * - the message schemas with zod: building them was most of a new workflow's CPU. zod writes
+ *   `lastIndex` on its patterns while parsing, so every pattern in these schemas is a
+ *   frozenSafePattern (rules/frozen-safe-pattern.ts; test/unit/frozen-messages.test.ts);
+ * - the SDK's workflow API, the request-id interceptor and the versioned engine (workflows/cycle):
+ *   they look up the running workflow at each call, never at load. Evaluating them again for each
+ *   new workflow took 5% of the workflow thread in a burst of enrolments (CPU profile, 2026-11-28).
+ * Not the first release's engine (workflows/v1): its recording queue is module state, so it stays
+ * per workflow.
  */
 export const WORKFLOW_PRELOAD_MODULES = [
   path.join(root, 'rules/index.ts'),
   path.join(root, 'workflows/messages.ts'),
+  require.resolve('@temporalio/workflow'),
+  path.join(root, 'observability/workflow-interceptors.ts'),
+  path.join(root, 'workflows/cycle/run.ts'),
 ];
 
 /** How the workflows are bundled, the same everywhere: at worker start, prebuilt, and in tests. */
