@@ -15,6 +15,8 @@ const root = path.join(__dirname, '..');
  * - the SDK's workflow API, the request-id interceptor and the versioned engine (workflows/cycle):
  *   they look up the running workflow at each call, never at load. Evaluating them again for each
  *   new workflow took about 4% of the workflow thread in a burst of enrolments (CPU profile).
+ *   The static test reads only our modules: on an SDK upgrade, look for module state in
+ *   @temporalio/workflow/lib too (1.24 has none outside what its worker interface already shares).
  * Not the first release's engine (workflows/v1): its recording queue is module state, so it stays
  * per workflow.
  */
