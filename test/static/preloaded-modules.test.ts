@@ -31,19 +31,15 @@ function resolve(from: string, specifier: string): string | null {
   return file;
 }
 
-/** Relative modules a file needs at run time (type-only imports and exports are erased). */
+/**
+ * Relative modules a file may load at run time. Only `import type` and `export type` are certainly
+ * erased; an import whose every name is a type may still be kept for its side effects, so it counts.
+ */
 function runtimeImports(file: string, source: ts.SourceFile): string[] {
   const found: string[] = [];
   for (const statement of source.statements) {
     if (ts.isImportDeclaration(statement) && !statement.importClause?.isTypeOnly) {
-      const named = statement.importClause?.namedBindings;
-      const onlyTypes =
-        named !== undefined &&
-        ts.isNamedImports(named) &&
-        named.elements.length > 0 &&
-        named.elements.every((e) => e.isTypeOnly) &&
-        statement.importClause?.name === undefined;
-      if (!onlyTypes) found.push((statement.moduleSpecifier as ts.StringLiteral).text);
+      found.push((statement.moduleSpecifier as ts.StringLiteral).text);
     }
     if (ts.isExportDeclaration(statement) && statement.moduleSpecifier && !statement.isTypeOnly) {
       found.push((statement.moduleSpecifier as ts.StringLiteral).text);
