@@ -13,10 +13,11 @@ import { temporalCliPath } from './lib/temporal-tools';
 
 // `npx tsx scripts/bench-floor.ts`: what the worker alone spends per workflow start and per signal,
 // with no database and no API, for the bench's bare workflow, the bare workflow plus one local
-// activity per workflow task (the floor of recording facts from the workflow), and the product's
+// activity per workflow task (the floor of recording facts from the workflow), the same recording
+// through a sink instead (what a design without that activity would save), and the product's
 // workflow with activities that do nothing. CPU of the worker process from /proc, after it is idle.
 
-const KINDS = ['bare', 'bareLocalActivity', 'credential'] as const;
+const KINDS = ['bare', 'bareLocalActivity', 'bareSink', 'credential'] as const;
 type Kind = (typeof KINDS)[number];
 
 async function idle(pid: number): Promise<number> {

@@ -2,6 +2,7 @@ import {
   condition,
   defineSignal,
   proxyLocalActivities,
+  proxySinks,
   setHandler,
   sleep,
   workflowInfo,
@@ -20,6 +21,9 @@ const local = proxyLocalActivities<{
 }>({
   startToCloseTimeout: '10 seconds',
 });
+
+/** A sink runs in the worker after the activation, not recorded in history, its outcome unknown to the run. */
+const { floor } = proxySinks<{ floor: { record(ids: string[]): void } }>();
 
 const MONTH_MS = 30 * 24 * 3600 * 1000;
 
@@ -42,6 +46,23 @@ export async function bareLocalActivity(): Promise<void> {
   for (;;) {
     await condition(() => queue.length > 0, MONTH_MS);
     await local.record(queue.splice(0));
+  }
+}
+
+/**
+ * The same, recorded by a sink instead of a local activity: no second activation and no marker per
+ * workflow task. What that would save is measured here; the product does not record this way, because
+ * the SDK logs and drops a sink's failure, so a database outage would lose facts without the run knowing.
+ */
+export async function bareSink(): Promise<void> {
+  const queue: string[] = [];
+  setHandler(factSignal, ({ id }) => {
+    queue.push(id);
+  });
+  floor.record(['started']);
+  for (;;) {
+    await condition(() => queue.length > 0, MONTH_MS);
+    floor.record(queue.splice(0));
   }
 }
 

@@ -1,6 +1,9 @@
 import { Worker, type NativeConnection } from '@temporalio/worker';
 
-/** A worker of the bench's floor workflows (bench/floor/workflows.ts) whose `recordFacts` appends to `recorded`. */
+/**
+ * A worker of the bench's floor workflows (bench/floor/workflows.ts) whose `recordFacts` activity and
+ * `floor.record` sink append to `recorded`.
+ */
 export function floorWorker(
   connection: NativeConnection,
   taskQueue: string,
@@ -15,6 +18,16 @@ export function floorWorker(
       recordFacts: (ids: string[]) => {
         recorded.push(...ids);
         return Promise.resolve(ids.length);
+      },
+    },
+    sinks: {
+      floor: {
+        record: {
+          fn: (_info, ids: string[]) => {
+            recorded.push(...ids);
+          },
+          callDuringReplay: false,
+        },
       },
     },
   });

@@ -80,4 +80,32 @@ describe('the benchmark floor workflow', () => {
       await handle.terminate('test over');
     });
   });
+
+  it('when facts reach the sink floor, then each is recorded by the sink, with no marker or activity in history', async () => {
+    // scripts/bench-floor.ts measures what recording by a sink instead of a local activity would save:
+    // that holds only if the sink records every fact and history carries no recording of its own.
+    const recorded: string[] = [];
+    const taskQueue = 'bench-floor-sink-test';
+    const worker = await floorWorker(taskQueue, recorded);
+    await worker.runUntil(async () => {
+      const handle = await env.client.workflow.start('bareSink', {
+        workflowId: 'sink-1',
+        taskQueue,
+        args: [],
+      });
+      await eventually(() => expect(recorded).toEqual(['started']));
+      await handle.signal('fact', { id: 'fact-1' });
+      await eventually(() => expect(recorded).toEqual(['started', 'fact-1']));
+      await handle.signal('fact', { id: 'fact-2' });
+      await eventually(() => expect(recorded).toEqual(['started', 'fact-1', 'fact-2']));
+      const events = (await handle.fetchHistory()).events ?? [];
+      const types = new Set(events.map((e) => e.eventType));
+      expect(
+        events.filter((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED),
+      ).toHaveLength(2);
+      expect(types.has(EventType.EVENT_TYPE_MARKER_RECORDED)).toBe(false);
+      expect(types.has(EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)).toBe(false);
+      await handle.terminate('test over');
+    });
+  });
 });
