@@ -41,7 +41,7 @@ async function main(): Promise<void> {
     for (let round = 0; round <= rounds; round += 1) {
       log(round === 0 ? 'warm-up' : `round ${round}`);
       for (const side of SIDES) {
-        const prefix = `tail-${round}-${side.length}-${Date.now()}`;
+        const prefix = `tail-${Date.now()}`; // each side's run starts at its own millisecond
         const paused = side === 'ours, worker paused';
         if (paused) worker.kill('SIGSTOP');
         try {
