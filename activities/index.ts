@@ -1,15 +1,17 @@
 import { randomInt } from 'node:crypto';
-import type { ParkedEvent, ProjectionReport, Repository } from '../db/types';
+import { Context } from '@temporalio/activity';
+import type { Logger } from '@temporalio/common';
+import type { ParkedEvent, Repository } from '../db/types';
 import { getPolicy } from '../rules/policies';
-import type { CredentialEvent } from '../workflows/events';
+import type { BatchResult, CredentialEvent, EventBatch } from '../workflows/events';
 import type { CredentialActivities } from './types';
 
 /** Told what the projection did, for counters and logs (observability/instrument-activities.ts). */
 export interface ProjectionObserver {
   /** An event this call wrote (not one recorded by an earlier attempt). */
-  recorded(event: CredentialEvent): void;
+  recorded(event: CredentialEvent, log: Logger): void;
   /** An event that can never be written, parked as a dead letter. */
-  parked(event: ParkedEvent): void;
+  parked(event: ParkedEvent, log: Logger): void;
 }
 
 export interface ActivityDeps {
@@ -22,31 +24,44 @@ export interface ActivityDeps {
   observer?: ProjectionObserver;
 }
 
+type RecordDeps = Pick<ActivityDeps, 'repository' | 'observer'>;
+
+/**
+ * Writes a batch and tells the observer, logging on `log()`: the activity's logger in an activity,
+ * the worker's in its sink (worker/projection-sink.ts). Only what the workflow needs comes back.
+ */
+export function batchRecorder({
+  repository,
+  observer,
+}: RecordDeps): (batch: EventBatch, log: () => Logger) => Promise<BatchResult> {
+  return async (batch, log) => {
+    const report = await repository.recordEvents(batch);
+    if (observer) {
+      report.written.forEach((event) => observer.recorded(event, log()));
+      report.parked.forEach((event) => observer.parked(event, log()));
+    }
+    return { recorded: report.recorded, parked: report.parked.map((p) => p.key) };
+  };
+}
+
 /** Activities are built from their dependencies by the worker; workflows see only their types. */
 export function createActivities({
   repository,
   auditDraw = () => randomInt(0, 10_000),
   observer,
 }: ActivityDeps): CredentialActivities {
-  const observe = (report: ProjectionReport): ProjectionReport => {
-    if (observer) {
-      report.written.forEach((event) => observer.recorded(event));
-      report.parked.forEach((event) => observer.parked(event));
-    }
-    return report;
-  };
+  const record = batchRecorder({ repository, observer });
+  const activityLog = () => Context.current().log;
 
   return {
-    async recordEvents(batch) {
-      const report = observe(await repository.recordEvents(batch));
-      // Only what the workflow needs goes into its history: keys, no error texts.
-      return { recorded: report.recorded, parked: report.parked.map((p) => p.key) };
-    },
+    recordEvents: (batch) => record(batch, activityLog),
 
     loadPolicyVersions: (policyId) => repository.policyVersions(policyId),
 
     async recordEvent(event) {
-      observe(await repository.recordEvent(event));
+      const report = await repository.recordEvent(event);
+      report.written.forEach((written) => observer?.recorded(written, activityLog()));
+      report.parked.forEach((parked) => observer?.parked(parked, activityLog()));
     },
 
     async sendReminder(request) {

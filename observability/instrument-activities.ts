@@ -1,4 +1,3 @@
-import { Context } from '@temporalio/activity';
 import type { Registry } from 'prom-client';
 import type { ProjectionObserver } from '../activities';
 import type { CredentialActivities } from '../activities/types';
@@ -41,19 +40,19 @@ function count(metrics: WorkerBusinessMetrics, event: CredentialEvent): void {
 }
 
 /**
- * Counts each fact the projection wrote and logs it (debug) through the activity logger (which carries
- * workflowId and the API's requestId); a parked event increments projection_events_parked_total and
+ * Counts each fact the projection wrote and logs it (debug) through the logger it is given (the
+ * activity's carries workflowId and the API's requestId; the sink's carries workflowId); a parked event increments projection_events_parked_total and
  * logs one error line with IDs only. A fact is counted by the call that wrote it, so a retried
  * activity does not count it twice.
  */
 export function projectionObserver(metrics: WorkerBusinessMetrics): ProjectionObserver {
   return {
-    recorded(event) {
+    recorded(event, log) {
       count(metrics, event);
       // Debug: one line per recorded fact is a firehose at info; the metrics count them.
-      Context.current().log.debug('domain event recorded', { eventType: event.type, cycle: event.cycle });
+      log.debug('domain event recorded', { eventType: event.type, cycle: event.cycle });
     },
-    parked(event) {
+    parked(event, log) {
       const ids = {
         credentialNumber: event.credentialNumber,
         eventKey: event.key,
@@ -61,14 +60,11 @@ export function projectionObserver(metrics: WorkerBusinessMetrics): ProjectionOb
         sqlState: event.code,
       };
       if (!event.firstTime) {
-        Context.current().log.warn('domain event parked again', ids);
+        log.warn('domain event parked again', ids);
         return;
       }
       metrics.parked.inc({ type: event.type });
-      Context.current().log.error(
-        'domain event parked: it can never be written (see npm run dead-letters)',
-        ids,
-      );
+      log.error('domain event parked: it can never be written (see npm run dead-letters)', ids);
     },
   };
 }

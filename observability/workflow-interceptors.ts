@@ -6,6 +6,17 @@ import {
 } from '@temporalio/workflow';
 import { REQUEST_ID_KEY } from './request-id';
 
+// On the workflow's own global object, which the SDK keeps per workflow (its reusable context swaps
+// globals in and out), not in module state: this module is preloaded and shared by every workflow.
+const LATEST = Symbol.for('recertify.latestRequestId');
+type Holder = { [LATEST]?: Headers[string] };
+
+/** The request id of the latest API call that reached this workflow (for the recording sink). */
+export function latestRequestId(): string | undefined {
+  const latest = (globalThis as Holder)[LATEST];
+  return latest ? defaultPayloadConverter.fromPayload<string>(latest) : undefined;
+}
+
 /**
  * Remembers the request id of the latest API call that reached this workflow (start, signal or
  * accepted update; the headers are in history, so replay sees the same value) and forwards it to
@@ -16,6 +27,7 @@ export const interceptors: WorkflowInterceptorsFactory = () => {
   let latest: Headers[string] | undefined;
   const remember = (headers: Headers) => {
     latest = headers[REQUEST_ID_KEY] ?? latest;
+    if (latest) (globalThis as Holder)[LATEST] = latest;
   };
   return {
     inbound: [

@@ -1,5 +1,6 @@
+import { Client } from '@temporalio/client';
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
-import { createActivities, type ActivityDeps } from '../activities';
+import { batchRecorder, createActivities, type ActivityDeps } from '../activities';
 import { requestIdActivityInterceptor } from '../observability/activity-interceptor';
 import {
   instrumentActivities,
@@ -7,6 +8,7 @@ import {
   type WorkerBusinessMetrics,
 } from '../observability/instrument-activities';
 import { WORKFLOW_BUNDLE_OPTIONS } from './bundle-options';
+import { handBackBySignal, projectionSinks } from './projection-sink';
 
 export interface WorkerDeps extends ActivityDeps {
   connection: NativeConnection;
@@ -26,15 +28,21 @@ export function createWorker({
   metrics,
   ...deps
 }: WorkerDeps) {
-  const activities = createActivities({
+  const observed = {
     ...deps,
     ...(metrics && !deps.observer ? { observer: projectionObserver(metrics) } : {}),
-  });
+  };
+  const activities = createActivities(observed);
   return Worker.create({
     connection,
     namespace,
     taskQueue,
     activities: metrics ? instrumentActivities(activities, metrics) : activities,
+    // The same write as the recordEvents activity, made by the worker before it completes the task.
+    sinks: projectionSinks({
+      record: batchRecorder(observed),
+      handBack: handBackBySignal(new Client({ connection, namespace })),
+    }),
     // The API's request id, forwarded by the workflow interceptor, on activity log lines. A prebuilt
     // bundle has the workflow interceptors built in (scripts/build-workflow-bundle.ts).
     interceptors: {

@@ -167,6 +167,16 @@ export interface UpgradeRequest {
 /** Continue as new now with the whole state: moves the credential onto the worker's current code. */
 export const upgrade = defineSignal<[UpgradeRequest]>('upgrade');
 
+export interface RecordingFailed {
+  /** The run's batch the worker could not write (1 is the run's first batch sent by sink). */
+  readonly batch: number;
+}
+/**
+ * Sent by the worker when PostgreSQL did not take a batch it was recording for this run: the run
+ * records that batch again, and all after it, by its local and durable activities.
+ */
+export const recordingFailed = defineSignal<[RecordingFailed]>('recordingFailed');
+
 // ---------------------------------------------------------------------------------------------
 // Updates: commands with an answer. Each has a validator; a rejected command leaves no trace in the
 // workflow history and fails with an ApplicationFailure of type COMMAND_REJECTED whose details[0]

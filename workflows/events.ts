@@ -157,6 +157,17 @@ export interface BatchResult {
   readonly parked: readonly string[];
 }
 
+/**
+ * The worker's side of recording by sink (worker/projection-sink.ts): `record` writes a batch before
+ * the workflow task completes; when PostgreSQL does not take it, the worker sends `recordingFailed`
+ * with `sequence` and the run records the batch again by its activities.
+ */
+// A type, not an interface: the SDK's Sinks is a record type, which interfaces do not satisfy.
+export type ProjectionSinks = {
+  /** `requestId`: of the latest API call that reached the run, for the worker's log lines. */
+  projection: { record(batch: EventBatch, sequence: number, requestId?: string): void };
+};
+
 export type CredentialEventType = CredentialEvent['type'];
 
 /** A reminder the workflow wants delivered; `reminder.key` makes it once-only. */

@@ -16,6 +16,7 @@ import type {
   DecidePetition,
   FilePetition,
   ReportCeuCompletion,
+  RecordingFailed,
   ReportCprAed,
   Revoke,
   SubmitApplication,
@@ -104,6 +105,10 @@ export const UpgradeMessage = z.strictObject({
   requestedBy: ActorField,
   reason: Text(500).optional(),
 }) satisfies Schema<UpgradeRequest>;
+
+export const RecordingFailedMessage = z.strictObject({
+  batch: z.number().int().positive(),
+}) satisfies Schema<RecordingFailed>;
 
 export const PolicyVersionMessage: Schema<Policy> = PolicyVersionSchema;
 

@@ -39,8 +39,12 @@ async function main(): Promise<void> {
     connection,
     taskQueue,
     activities,
-    // bareSink's sink: does nothing, like `record` (the SDK awaits it before completing the task).
-    sinks: { floor: { record: { fn: () => Promise.resolve(), callDuringReplay: false } } },
+    // bareSink's sink and the product's: they do nothing, like `record` (the SDK awaits a sink
+    // before it completes the task).
+    sinks: {
+      floor: { record: { fn: () => Promise.resolve(), callDuringReplay: false } },
+      projection: { record: { fn: () => Promise.resolve(), callDuringReplay: false } },
+    },
     ...(product
       ? {
           workflowsPath: WORKFLOW_BUNDLE_OPTIONS.workflowsPath,

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import type { LogLevel, LogMetadata, Logger } from '@temporalio/common';
+import type { LogLevel, LogMetadata } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import pg from 'pg';
 import { Registry } from 'prom-client';
@@ -15,6 +15,7 @@ import { createRepository } from '../../db/repository';
 import { createSqlPool, type SqlPool } from '../../db/sql-pool';
 import type { Repository } from '../../db/types';
 import { createWorkerBusinessMetrics, projectionObserver } from '../../observability/instrument-activities';
+import { loggerFrom } from '../../observability/logger-from';
 import type { BatchResult, CredentialEvent, EventBatch } from '../../workflows/events';
 import { batch, ceuReported, course, cycleStarted, envelope, snapshot } from '../support/projection-events';
 import { freePort } from '../support/temporal';
@@ -56,19 +57,9 @@ interface LogLine {
 function worker() {
   const registry = new Registry();
   const lines: LogLine[] = [];
-  const at =
-    (level: LogLevel) =>
-    (message: string, meta?: LogMetadata): void => {
-      lines.push({ level, message, ...(meta ? { meta } : {}) });
-    };
-  const logger: Logger = {
-    log: (level, message, meta) => at(level)(message, meta),
-    trace: at('TRACE'),
-    debug: at('DEBUG'),
-    info: at('INFO'),
-    warn: at('WARN'),
-    error: at('ERROR'),
-  };
+  const logger = loggerFrom((level, message, meta) => {
+    lines.push({ level, message, ...(meta ? { meta } : {}) });
+  });
   const activities = createActivities({
     repository,
     observer: projectionObserver(createWorkerBusinessMetrics(registry)),

@@ -124,6 +124,13 @@ const SAMPLES: Record<string, readonly unknown[]> = {
   ],
   RevokeMessage: [{ reason: 'fraud', revokedBy: actor, receivedAt: at }, { reason: 'fraud' }],
   UpgradeMessage: [{ requestedBy: actor }, { requestedBy: actor, reason: 7 }],
+  RecordingFailedMessage: [
+    { batch: 3 },
+    { batch: 0 },
+    { batch: 1.5 },
+    { batch: '3' },
+    { batch: 3, extra: 1 },
+  ],
   PolicyVersionMessage: [
     NASM_CPT,
     { ...NASM_CPT, id: 'NASM CPT' },

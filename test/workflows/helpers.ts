@@ -4,6 +4,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Context } from '@temporalio/activity';
 import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { CredentialActivities } from '../../activities/types';
+import { handBackBySignal, projectionSinks } from '../../worker/projection-sink';
 import { addDays, dateAt, instantAt, type CalendarDate, type CeuCompletion } from '../../rules';
 import { getPolicy, NASM_CPT } from '../../rules/policies';
 import { newCredentialInput, startOptions } from '../../workflows/start';
@@ -36,7 +37,8 @@ export const PROVIDER: Actor = { kind: 'service', id: 'provider-feed' };
 /**
  * Activities recorded in arrays, like the database would: each event once, by key (a replayed or
  * carried batch changes nothing). drawAuditNumber returns a scripted sequence (then 9999: not
- * selected). `failing` makes recording throw, as a database outage would.
+ * selected). `failing` makes recording throw, as a database outage would; `failures` makes only
+ * that many next attempts throw.
  */
 export class MockActivities {
   readonly events: CredentialEvent[] = [];
@@ -44,6 +46,7 @@ export class MockActivities {
   readonly batches: EventBatch[] = [];
   readonly draws: number[];
   failing = false;
+  failures = 0;
   private readonly keys = new Set<string>();
 
   constructor(draws: number[] = []) {
@@ -63,7 +66,10 @@ export class MockActivities {
   get activities(): CredentialActivities {
     return {
       recordEvents: (batch) => {
-        if (this.failing) return Promise.reject(new Error('database unavailable (test)'));
+        if (this.failing || this.failures > 0) {
+          this.failures = Math.max(0, this.failures - 1);
+          return Promise.reject(new Error('database unavailable (test)'));
+        }
         this.batches.push(batch);
         for (const event of batch.events) this.record(event);
         return Promise.resolve({ recorded: batch.events.length, parked: [] });
@@ -92,10 +98,24 @@ export class MockActivities {
   }
 }
 
+type Refusal = Extract<CredentialEvent, { type: 'command_refused' }>;
+/** The refusals recorded so far (a signal that failed its checks, see workflows/cycle/refusals.ts). */
+export const refusals = (mocks: MockActivities): Refusal[] =>
+  mocks.events.filter((e): e is Refusal => e.type === 'command_refused');
+
 let sequence = 0;
 export function unique(prefix: string): string {
   sequence += 1;
   return `${prefix}-${process.pid}-${Date.now().toString(36)}-${sequence}`;
+}
+
+/** The worker's recording sink (worker/projection-sink.ts), writing to the mocks; quick retries. */
+function mockSinks(env: TestWorkflowEnvironment, record: CredentialActivities['recordEvents']) {
+  return projectionSinks({
+    record,
+    handBack: handBackBySignal(env.client),
+    retryDelayMs: () => 50,
+  });
 }
 
 export function createWorker(
@@ -110,6 +130,7 @@ export function createWorker(
     taskQueue,
     workflowBundle: bundle,
     activities: mocks.activities,
+    sinks: mockSinks(env, (batch) => mocks.activities.recordEvents(batch)),
     ...options,
   });
 }
@@ -304,6 +325,7 @@ function startSharedWorker(
     taskQueue: queue,
     workflowBundle: bundle,
     activities,
+    sinks: mockSinks(env, activities.recordEvents),
   }).then((worker) => {
     let release: () => void = () => undefined;
     const released = new Promise<void>((resolve) => {

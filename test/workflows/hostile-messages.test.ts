@@ -10,7 +10,6 @@ import {
   type DecideAudit,
   type ReportCeuCompletion,
 } from '../../workflows/contract';
-import type { CredentialEvent } from '../../workflows/events';
 import { bundleWorkflows, startTimeSkippingServer } from '../support/temporal';
 import {
   HOLDER,
@@ -28,15 +27,12 @@ import {
   state,
   stopSharedWorker,
   today,
+  refusals,
 } from './helpers';
 
 // Issue 8: whatever a client sends (the API, a backend talking to Temporal, ops in the Temporal UI),
 // no message stalls, kills or corrupts a credential: a bad one is refused with its reason and the
 // refusal recorded, and the credential goes on.
-
-type Refusal = Extract<CredentialEvent, { type: 'command_refused' }>;
-const refusals = (mocks: MockActivities): Refusal[] =>
-  mocks.events.filter((e): e is Refusal => e.type === 'command_refused');
 
 /** A signal sent with any payload, as the Temporal UI's "Send a Signal" would. */
 function raw(payload: Record<string, unknown>): ReportCeuCompletion {

@@ -34,8 +34,11 @@ import {
 import { createWorker } from './helpers';
 
 const directory = process.env.HISTORIES_DIR ?? join(__dirname, 'histories');
-/** Fixtures of the versioned engine are `v2-<name>.json`; the first release's stay as they were. */
-const prefix = process.env.HISTORIES_PREFIX ?? 'v2-';
+/**
+ * Fixtures of the versioned engine recording by sink are `v3-<name>.json`; those of its runs that
+ * recorded by local activity (`v2-`) and the first release's stay as they were.
+ */
+const prefix = process.env.HISTORIES_PREFIX ?? 'v3-';
 
 async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -43,11 +46,12 @@ async function main(): Promise<void> {
   const record = async (
     name: string,
     draws: number[],
-    run: (queue: string) => Promise<[WorkflowHandle, string]>,
+    run: (queue: string, mocks: MockActivities) => Promise<[WorkflowHandle, string]>,
   ) => {
     const queue = unique(name);
-    const worker = await createWorker(env, bundle, queue, new MockActivities(draws));
-    const [handle, runId] = await worker.runUntil(run(queue));
+    const mocks = new MockActivities(draws);
+    const worker = await createWorker(env, bundle, queue, mocks);
+    const [handle, runId] = await worker.runUntil(run(queue, mocks));
     // The first run only: a renewal's history ends with continue-as-new.
     const json = historyToFixture(
       await env.client.workflow.getHandle(handle.workflowId, runId).fetchHistory(),
@@ -128,8 +132,33 @@ async function main(): Promise<void> {
       await handle.result();
       return [handle, runId] as [WorkflowHandle, string];
     });
+
+    // PostgreSQL refuses one batch: the worker hands it back, the run records by activities from
+    // then on; then revoked (the run closes).
+    await record('hand-back-revoke', [], async (queue, mocks) => {
+      const certified = await today(env);
+      const handle = await startCredential(env, queue, certified);
+      await reportCourse(handle, 10, certified);
+      await waitFor(() => mocks.events.length === 2);
+      mocks.failures = 1;
+      await reportCourse(handle, 20, certified);
+      await waitFor(() => mocks.events.length === 3 && mocks.failures === 0);
+      await reportCourse(handle, 30, certified);
+      await waitFor(() => mocks.events.length === 4);
+      await handle.executeUpdate(revoke, { args: [{ reason: 'Forged documents', revokedBy: OPS }] });
+      const { runId } = await handle.describe();
+      await handle.result();
+      return [handle, runId] as [WorkflowHandle, string];
+    });
   } finally {
     await env.teardown();
+  }
+}
+
+async function waitFor(ready: () => boolean): Promise<void> {
+  for (let waited = 0; !ready(); waited += 50) {
+    if (waited > 10_000) throw new Error('The run did not record in time');
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 

@@ -7,12 +7,14 @@ import { historyFromFixture } from './history-fixtures';
 // Recorded histories of representative runs (see record-histories.ts). A change to the workflow
 // that would not replay them deterministically fails here, before it reaches running credentials.
 // The first release's fixtures stand for runs still open on it (workflows/v1); `v2-*` for runs of the
-// versioned engine, which must replay whatever the rules in code say (its rules come from its input).
+// versioned engine that record by local activity, `v3-*` for its runs that record by the worker's
+// sink (workflows/cycle/projector.ts): both must replay whatever the rules in code say (a run's rules
+// come from its input).
 const directory = join(__dirname, 'histories');
 const fixtures = readdirSync(directory)
   .filter((f) => f.endsWith('.json'))
   .sort();
-const versioned = fixtures.filter((f) => f.startsWith('v2-'));
+const versioned = fixtures.filter((f) => /^v[23]-/.test(f));
 
 function replay(bundle: WorkflowBundleWithSourceMap, file: string): Promise<void> {
   const history = historyFromFixture(readFileSync(join(directory, file), 'utf8'));
@@ -38,7 +40,7 @@ describe('replay of recorded histories', () => {
     });
   });
 
-  it("when the fixtures are listed, then the first release's three runs and the versioned engine's three are there", () => {
+  it("when the fixtures are listed, then the first release's three runs and the versioned engine's, by local activity and by sink, are there", () => {
     expect(fixtures).toEqual([
       'audit-no-documents-lapse.json',
       'petitions-audit-revoke.json',
@@ -46,6 +48,10 @@ describe('replay of recorded histories', () => {
       'v2-audit-no-documents-lapse.json',
       'v2-petitions-audit-revoke.json',
       'v2-renewal-20-ceus.json',
+      'v3-audit-no-documents-lapse.json',
+      'v3-hand-back-revoke.json',
+      'v3-petitions-audit-revoke.json',
+      'v3-renewal-20-ceus.json',
     ]);
   });
 
@@ -68,11 +74,33 @@ describe('replay of recorded histories', () => {
   });
 
   it('when a full cycle with 20 CEU completions, CPR/AED and an application renews, then its history has at most 120 events', () => {
-    const types = eventTypes('v2-renewal-20-ceus.json');
+    const types = eventTypes('v3-renewal-20-ceus.json');
     expect(types.at(-1)).toBe('EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW');
     expect(types.filter((t) => t === 'EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED')).toHaveLength(21);
     expect(types.length).toBeLessThanOrEqual(120);
-    // The first release needed 324 for the same cycle.
+    // The first release needed 324 for the same cycle, and recording by local activity 117.
     expect(eventTypes('renewal-20-ceus.json').length).toBeGreaterThan(300);
+    expect(eventTypes('v2-renewal-20-ceus.json').length).toBeGreaterThan(types.length);
+  });
+
+  it('when the hand-back fixture is read, then its run recorded by sink until the worker handed a batch back, and by local activity after', () => {
+    const history = JSON.parse(readFileSync(join(directory, 'v3-hand-back-revoke.json'), 'utf8')) as {
+      events: {
+        markerRecordedEventAttributes?: { markerName?: string };
+        workflowExecutionSignaledEventAttributes?: { signalName?: string };
+      }[];
+    };
+    const steps = history.events
+      .map((e) =>
+        e.workflowExecutionSignaledEventAttributes?.signalName === 'recordingFailed'
+          ? 'handed back'
+          : e.markerRecordedEventAttributes?.markerName === 'core_local_activity'
+            ? 'local activity'
+            : null,
+      )
+      .filter((step) => step !== null);
+    expect(steps[0]).toBe('handed back');
+    expect(steps.slice(1)).toEqual(steps.slice(1).map(() => 'local activity'));
+    expect(steps.length).toBeGreaterThan(1);
   });
 });

@@ -8,7 +8,6 @@ import {
   type FilePetition,
   type SubmitApplication,
 } from '../../workflows/contract';
-import type { CredentialEvent } from '../../workflows/events';
 import { bundleWorkflows, startTimeSkippingServer } from '../support/temporal';
 import {
   HOLDER,
@@ -27,13 +26,10 @@ import {
   stateOfCycle,
   stopSharedWorker,
   today,
+  refusals,
 } from './helpers';
 
 // Issue 9: a command means the same thing whenever and however often it arrives.
-
-type Refusal = Extract<CredentialEvent, { type: 'command_refused' }>;
-const refusals = (mocks: MockActivities): Refusal[] =>
-  mocks.events.filter((e): e is Refusal => e.type === 'command_refused');
 
 describe('seams: receipt time, retries across renewal, corrections (time-skipping server)', () => {
   let env: TestWorkflowEnvironment;

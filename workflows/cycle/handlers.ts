@@ -7,6 +7,7 @@ import {
   filePetition,
   getState,
   publishPolicyVersion,
+  recordingFailed,
   reportCeuCompletion,
   reportCprAed,
   revoke,
@@ -25,6 +26,7 @@ import {
   FilePetitionMessage,
   parseMessage,
   PolicyVersionMessage,
+  RecordingFailedMessage,
   ReportCeuCompletionMessage,
   ReportCprAedMessage,
   RevokeMessage,
@@ -205,6 +207,17 @@ export function installHandlers(
       wake();
     },
     { description: DESCRIPTIONS.upgrade },
+  );
+
+  setHandler(
+    recordingFailed,
+    (raw: unknown) => {
+      const message = parseMessage(RecordingFailedMessage, raw);
+      const reasons = message.ok ? projector.handBack(message.value.batch) : message.reasons;
+      if (reasons) record([refusal(state, recordingFailed.name, reasons, raw, Date.now(), SYSTEM)]);
+      else wake();
+    },
+    { description: DESCRIPTIONS.recordingFailed },
   );
 
   setHandler(

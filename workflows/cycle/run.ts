@@ -3,6 +3,7 @@ import {
   CancellationScope,
   condition,
   makeContinueAsNewFunc,
+  patched,
   setHandler,
   setCurrentDetails,
   upsertSearchAttributes,
@@ -26,7 +27,7 @@ import { DeadlineTimer } from './deadline-timer';
 import { SYSTEM } from './event';
 import { installHandlers } from './handlers';
 import * as lifecycle from './lifecycle';
-import { Projector } from './projector';
+import { Projector, RECORD_BY_SINK_PATCH } from './projector';
 import { dueReminders, planReminders } from './reminders';
 import {
   balanceOn,
@@ -73,13 +74,15 @@ export function runCycle(input: CredentialInput): Promise<CredentialOutcome> {
 }
 
 async function cycle(input: CredentialInput, root: CancellationScope): Promise<CredentialOutcome> {
+  // Asked once, first: patched() answers true for any later call in a run that is no longer replaying.
+  const bySink = patched(RECORD_BY_SINK_PATCH);
   // From the input without a promise when it carries them (every enrolment): the SDK records a stack
   // for each promise a workflow creates.
   const { policy, versions } = input.policyVersions?.length
     ? rulesFrom(input, [...input.policyVersions])
     : await loadRules(input);
   const state = createState(input, policy, versions, Date.now());
-  const projector = new Projector();
+  const projector = new Projector(bySink);
   let phase = phaseOf(state, today(state, Date.now()));
 
   // Events the previous run had not recorded go first; a fresh cycle records its start and the
@@ -139,6 +142,7 @@ async function cycle(input: CredentialInput, root: CancellationScope): Promise<C
     if (state.closed) {
       timer.cancel();
       // A closed run cannot record later: everything is written before it completes.
+      projector.takeBack();
       while (!projector.idle) {
         projector.flush(batchOf, true);
         await condition(() => projector.settled);
@@ -157,6 +161,7 @@ async function cycle(input: CredentialInput, root: CancellationScope): Promise<C
     if (renewing || why) {
       // Every handler finishes first, so nothing reported meanwhile is lost; a local recording on its
       // way finishes too (a durable one, during an outage, is carried instead).
+      projector.takeBack();
       await condition(() => allHandlersFinished() && projector.movable);
       timer.cancel();
       const at = Date.now();
@@ -175,6 +180,9 @@ async function cycle(input: CredentialInput, root: CancellationScope): Promise<C
     }
 
     projector.flush(batchOf, timerFired);
+    // Recorded by sink, the batch is on its way at once: no settled recording will wake the loop to
+    // see that the history has grown past its limit, so it looks now.
+    if (projector.recordsBySink && continueReason(state, input, true)) continue;
     const next = nextMoment(state, now, plan.nextAt);
     if (next) timer.arm(next.at, now, next.what);
     else timer.cancel();
