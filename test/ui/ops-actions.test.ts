@@ -24,8 +24,8 @@ import {
 
 // Issue 8 item 4: what ops can do to a credential from the Temporal UI's own buttons (the dev
 // server's UI has them all on; the compose stack's UI switches them off) does not harm it. From
-// Chromium: a malformed `reportCeuCompletion` signal, a `decideAudit` update without an actor, and
-// "Request Cancellation". Then the credential is proven healthy: the query answers (in the UI too),
+// Chromium: a malformed `reportCeuCompletion` signal, a `decideAudit` update without an actor, the
+// worker's own `recordingFailed` signal naming no batch of the run, and "Request Cancellation". Then the credential is proven healthy: the query answers (in the UI too),
 // the API answers 200, the next deadline's timer is still armed, PostgreSQL agrees with the workflow
 // and records each refusal, and the credential still renews when ops pass its audit through the API.
 
@@ -108,28 +108,46 @@ describe('Temporal Web UI: a malformed signal, an update without an actor and a 
     return dialog;
   }
 
+  /** In "Send a Signal": picks `name` (its help text shown on hover) and returns the option. */
+  async function pickSignal(
+    dialog: Awaited<ReturnType<typeof moreActions>>,
+    name: keyof typeof DESCRIPTIONS,
+  ) {
+    await dialog.getByTestId('signal-select-button').click();
+    const option = dialog.getByRole('option', { name: new RegExp(`^${name}`) });
+    await option.hover();
+    await option.getByText(DESCRIPTIONS[name], { exact: true }).waitFor({ state: 'visible' });
+    return option;
+  }
+
+  /** Types `data` into the open dialog (a screenshot named `shot` then) and sends the signal. */
+  async function submitSignal(
+    dialog: Awaited<ReturnType<typeof moreActions>>,
+    data: string,
+    shot?: string,
+  ): Promise<void> {
+    await dialog.getByRole('textbox', { name: 'Data' }).click();
+    await page.keyboard.insertText(data);
+    if (shot) await page.screenshot({ path: screenshot(shot) });
+    await dialog.getByRole('button', { name: 'Submit' }).click();
+    await page
+      .locator('#workflow-signal-success-toast')
+      .getByText('Workflow signaled.')
+      .waitFor({ state: 'visible' });
+  }
+
   it('when ops send reportCeuCompletion with the API\'s shape from "Send a Signal", then it is refused and recorded, and nothing else changes', async () => {
     await openWorkflow();
     const dialog = await moreActions('Send a Signal');
-    await dialog.getByTestId('signal-select-button').click();
     // The dialog lists each signal with its help text (workflows/cycle/descriptions.ts).
-    const option = dialog.getByRole('option', { name: /^reportCeuCompletion/ });
-    await option.hover();
-    await option.getByText(DESCRIPTIONS.reportCeuCompletion, { exact: true }).waitFor({ state: 'visible' });
+    const option = await pickSignal(dialog, 'reportCeuCompletion');
     await dialog
       .getByRole('option', { name: /^reportCprAed/ })
       .getByText(DESCRIPTIONS.reportCprAed, { exact: true })
       .waitFor({ state: 'attached' });
     await page.screenshot({ path: screenshot('1-signal-descriptions.png') });
     await option.click();
-    await dialog.getByRole('textbox', { name: 'Data' }).click();
-    await page.keyboard.insertText('{"units":"0.50"}');
-    await page.screenshot({ path: screenshot('2-signal-malformed.png') });
-    await dialog.getByRole('button', { name: 'Submit' }).click();
-    await page
-      .locator('#workflow-signal-success-toast')
-      .getByText('Workflow signaled.')
-      .waitFor({ state: 'visible' });
+    await submitSignal(dialog, '{"units":"0.50"}', '2-signal-malformed.png');
 
     // Recorded as refused, with its reasons, in PostgreSQL (the history API reads it from there).
     const refused = await eventually(
@@ -184,6 +202,26 @@ describe('Temporal Web UI: a malformed signal, an update without an actor and a 
     );
     const audits = await stack.db.audit.findMany({ where: { credentialNumber: NUMBER } });
     expect(audits.map((a) => a.state)).toEqual(['UnderReview']);
+  });
+
+  it('when ops send the worker\'s recordingFailed from "Send a Signal" with a batch the run does not have, then it is refused and recorded, and nothing else changes', async () => {
+    await openWorkflow();
+    const dialog = await moreActions('Send a Signal');
+    await (await pickSignal(dialog, 'recordingFailed')).click();
+    await submitSignal(dialog, '{"batch":9999}');
+
+    const refused = await eventually(
+      async () => (await refusals()).find((e) => e.type === 'recordingFailed'),
+      20_000,
+      'the refused recordingFailed in PostgreSQL',
+    );
+    expect(refused.reason).toMatch(
+      /^This run has no batch 9999 waiting to be recorded \(its last batch is \d+\)\. Only the worker sends this signal\.$/,
+    );
+    await openWorkflow();
+    await page.screenshot({ path: screenshot('8-recording-failed-refused.png'), fullPage: true });
+    const after = await queryState();
+    expect({ ...after, today: before.today, nextDeadline: before.nextDeadline }).toEqual(before);
   });
 
   it('when ops click "Request Cancellation", then the workflow records the refusal and keeps running', async () => {
@@ -262,7 +300,7 @@ describe('Temporal Web UI: a malformed signal, an update without an actor and a 
     const nextDeadline = Date.parse(state.nextDeadline!.at);
     expect(firesAt).toBeLessThanOrEqual(nextDeadline);
 
-    // PostgreSQL agrees with the workflow, parked nothing and holds both refusals.
+    // PostgreSQL agrees with the workflow, parked nothing and holds the three refusals.
     const row = await stack.db.credential.findUnique({ where: { number: NUMBER } });
     expect(row).toMatchObject({
       phase: state.phase,
@@ -272,7 +310,11 @@ describe('Temporal Web UI: a malformed signal, an update without an actor and a 
     });
     expect(row?.expiresOn.toISOString().slice(0, 10)).toBe(state.dates.expiration);
     expect(await stack.db.deadLetterEvent.count()).toBe(0);
-    expect((await refusals()).map((e) => e.type)).toEqual(['reportCeuCompletion', 'cancel']);
+    expect((await refusals()).map((e) => e.type)).toEqual([
+      'reportCeuCompletion',
+      'recordingFailed',
+      'cancel',
+    ]);
 
     // And it still moves: ops pass the audit through the API, and the credential renews.
     expectStatus(
