@@ -41,9 +41,9 @@ function count(metrics: WorkerBusinessMetrics, event: CredentialEvent): void {
 
 /**
  * Counts each fact the projection wrote and logs it (debug) through the logger it is given (the
- * activity's carries workflowId and the API's requestId; the sink's carries workflowId); a parked event increments projection_events_parked_total and
- * logs one error line with IDs only. A fact is counted by the call that wrote it, so a retried
- * activity does not count it twice.
+ * activity's or the recording sink's: both carry workflowId and the API's requestId); a parked event
+ * increments projection_events_parked_total and logs one error line with IDs only. A fact is counted
+ * by the call that wrote it, so a retried write does not count it twice.
  */
 export function projectionObserver(metrics: WorkerBusinessMetrics): ProjectionObserver {
   return {

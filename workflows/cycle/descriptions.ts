@@ -34,7 +34,7 @@ export const DESCRIPTIONS = {
     ',"reason":"deploy 2026-11"}. Safe at any time: nothing is lost or repeated.',
   recordingFailed:
     "Sent by the worker, not by people: PostgreSQL did not take batch N of this run's events, and the run " +
-    'records it again by its durable activity. Payload: {"batch":N}. Sent by hand it changes no fact: the ' +
+    'records it again by its activities. Payload: {"batch":N}. Sent by hand it changes no fact: the ' +
     'run records its last batch once more (idempotent) and its later events more slowly; any other batch ' +
     'is refused and the refusal recorded.',
   filePetition:
