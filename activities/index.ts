@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import type { Logger } from '@temporalio/common';
-import type { ParkedEvent, Repository } from '../db/types';
+import type { ParkedEvent, ProjectionReport, Repository } from '../db/types';
 import { getPolicy } from '../rules/policies';
 import type { BatchResult, CredentialEvent, EventBatch } from '../workflows/events';
 import type { CredentialActivities } from './types';
@@ -26,6 +26,17 @@ export interface ActivityDeps {
 
 type RecordDeps = Pick<ActivityDeps, 'repository' | 'observer'>;
 
+/** Tells the observer what a write did; `log` is asked only when there is one to tell. */
+function observe(
+  observer: ProjectionObserver | undefined,
+  report: ProjectionReport,
+  log: () => Logger,
+): void {
+  if (!observer) return;
+  report.written.forEach((event) => observer.recorded(event, log()));
+  report.parked.forEach((event) => observer.parked(event, log()));
+}
+
 /**
  * Writes a batch and tells the observer, logging on `log()`: the activity's logger in an activity,
  * the worker's in its sink (worker/projection-sink.ts). Only what the workflow needs comes back.
@@ -36,10 +47,7 @@ export function batchRecorder({
 }: RecordDeps): (batch: EventBatch, log: () => Logger) => Promise<BatchResult> {
   return async (batch, log) => {
     const report = await repository.recordEvents(batch);
-    if (observer) {
-      report.written.forEach((event) => observer.recorded(event, log()));
-      report.parked.forEach((event) => observer.parked(event, log()));
-    }
+    observe(observer, report, log);
     return { recorded: report.recorded, parked: report.parked.map((p) => p.key) };
   };
 }
@@ -59,9 +67,7 @@ export function createActivities({
     loadPolicyVersions: (policyId) => repository.policyVersions(policyId),
 
     async recordEvent(event) {
-      const report = await repository.recordEvent(event);
-      report.written.forEach((written) => observer?.recorded(written, activityLog()));
-      report.parked.forEach((parked) => observer?.parked(parked, activityLog()));
+      observe(observer, await repository.recordEvent(event), activityLog);
     },
 
     async sendReminder(request) {

@@ -6,15 +6,23 @@ import {
 } from '@temporalio/workflow';
 import { REQUEST_ID_KEY } from './request-id';
 
-// On the workflow's own global object, which the SDK keeps per workflow (its reusable context swaps
-// globals in and out), not in module state: this module is preloaded and shared by every workflow.
+// Kept on the workflow's own global object, which the SDK keeps per workflow (its reusable context
+// swaps globals in and out), not in module state: this module is preloaded and shared by every
+// workflow. The run's recording sink reads it there too (workflows/cycle/projector.ts).
 const LATEST = Symbol.for('recertify.latestRequestId');
 type Holder = { [LATEST]?: Headers[string] };
+const latestHeader = (): Headers[string] | undefined => (globalThis as Holder)[LATEST];
 
-/** The request id of the latest API call that reached this workflow (for the recording sink). */
+/** The request id of the latest API call that reached this workflow. */
 export function latestRequestId(): string | undefined {
-  const latest = (globalThis as Holder)[LATEST];
+  const latest = latestHeader();
   return latest ? defaultPayloadConverter.fromPayload<string>(latest) : undefined;
+}
+
+/** `headers` with the latest request id, when there is one. */
+function withRequestId(headers: Headers): Headers {
+  const latest = latestHeader();
+  return latest ? { ...headers, [REQUEST_ID_KEY]: latest } : headers;
 }
 
 /**
@@ -23,11 +31,9 @@ export function latestRequestId(): string | undefined {
  * the activities it schedules and to its log lines.
  */
 export const interceptors: WorkflowInterceptorsFactory = () => {
-  // Per workflow execution: the factory is called once for each.
-  let latest: Headers[string] | undefined;
   const remember = (headers: Headers) => {
-    latest = headers[REQUEST_ID_KEY] ?? latest;
-    if (latest) (globalThis as Holder)[LATEST] = latest;
+    const header = headers[REQUEST_ID_KEY];
+    if (header) (globalThis as Holder)[LATEST] = header;
   };
   return {
     inbound: [
@@ -49,17 +55,17 @@ export const interceptors: WorkflowInterceptorsFactory = () => {
     outbound: [
       {
         scheduleActivity(input, next) {
-          return next(latest ? { ...input, headers: { ...input.headers, [REQUEST_ID_KEY]: latest } } : input);
+          return next({ ...input, headers: withRequestId(input.headers) });
         },
         scheduleLocalActivity(input, next) {
-          return next(latest ? { ...input, headers: { ...input.headers, [REQUEST_ID_KEY]: latest } } : input);
+          return next({ ...input, headers: withRequestId(input.headers) });
         },
         // Events not yet recorded travel with continue-as-new: so does the request that led to them.
         continueAsNew(input, next) {
-          return next(latest ? { ...input, headers: { ...input.headers, [REQUEST_ID_KEY]: latest } } : input);
+          return next({ ...input, headers: withRequestId(input.headers) });
         },
         getLogAttributes(input, next) {
-          const requestId = latest ? defaultPayloadConverter.fromPayload<string>(latest) : undefined;
+          const requestId = latestRequestId();
           return next(requestId ? { ...input, [REQUEST_ID_KEY]: requestId } : input);
         },
       },

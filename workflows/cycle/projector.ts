@@ -30,7 +30,7 @@ export class Projector {
 
   private queue: CredentialEvent[] = [];
   private inflight: { events: CredentialEvent[]; durable: boolean } | null = null;
-  /** A batch finished since the loop last looked (the loop wakes on it to flush the next). */
+  /** A batch finished, or went by sink, since the loop last looked (it wakes on it to flush the next). */
   settled = false;
   /** The last durable attempt failed outright (a bug, not an outage): wait for the next wake-up. */
   private stalled = false;
@@ -50,10 +50,6 @@ export class Projector {
     return this.inflight === null && this.queue.length === 0;
   }
 
-  get recordsBySink(): boolean {
-    return this.bySink;
-  }
-
   /** No local batch is on its way (a durable one may be: continue-as-new carries its events). */
   get movable(): boolean {
     return this.inflight === null || this.inflight.durable;
@@ -68,6 +64,8 @@ export class Projector {
       this.sequence += 1;
       this.sunk = { sequence: this.sequence, events };
       projection.record(batchOf(events), this.sequence, latestRequestId());
+      // Settled as far as the run can know: the loop looks once more (a history past its limit).
+      this.settled = true;
       return;
     }
     const inflight = { events, durable: false };

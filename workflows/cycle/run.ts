@@ -180,9 +180,6 @@ async function cycle(input: CredentialInput, root: CancellationScope): Promise<C
     }
 
     projector.flush(batchOf, timerFired);
-    // Recorded by sink, the batch is on its way at once: no settled recording will wake the loop to
-    // see that the history has grown past its limit, so it looks now.
-    if (projector.recordsBySink && continueReason(state, input, true)) continue;
     const next = nextMoment(state, now, plan.nextAt);
     if (next) timer.arm(next.at, now, next.what);
     else timer.cancel();
