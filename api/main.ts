@@ -1,4 +1,5 @@
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
 import { loadConfig, requireDatabaseUrl } from '../config';
 import { temporalTarget } from '../config/temporal';
 import { createDb } from '../db/client';
@@ -7,6 +8,7 @@ import { createSqlPool } from '../db/sql-pool';
 import { requestIdClientInterceptor } from '../observability/client-interceptor';
 import { createLogger } from '../observability/logger';
 import { startMetricsServer } from '../observability/metrics-server';
+import { installApiRuntime } from '../observability/temporal-runtime';
 import { dbStatementsCounter } from '../observability/projection-metrics';
 import { createApp } from './app';
 import { createApiMetrics } from './metrics';
@@ -18,7 +20,8 @@ async function main(): Promise<void> {
   const url = requireDatabaseUrl(config);
   const db = createDb(url);
   const temporal = temporalTarget();
-  const connection = await Connection.connect(temporal.connectionOptions);
+  installApiRuntime(logger);
+  const connection = await NativeConnection.connect(temporal.connectionOptions);
   const client = new Client({
     connection,
     namespace: temporal.namespace,

@@ -17,6 +17,9 @@ function freeLoopbackPort(): Promise<number> {
   });
 }
 
+// Core (Rust) logs are forwarded to the process's logger instead of printed on their own.
+const forwardedLogs = { filter: { core: 'WARN', other: 'ERROR' }, forward: {} } as const;
+
 /**
  * Installs the process's Temporal Runtime (once per process, before any connection): SDK, workflow,
  * activity and core logs go to pino; the core's Prometheus exporter listens on a loopback port that
@@ -27,10 +30,24 @@ export async function installWorkerRuntime(logger: Logger): Promise<{ coreMetric
   Runtime.install({
     logger: new PinoTemporalLogger(logger),
     telemetryOptions: {
-      // Core (Rust) logs are forwarded to the same logger instead of printed on their own.
-      logging: { filter: { core: 'WARN', other: 'ERROR' }, forward: {} },
+      logging: forwardedLogs,
       metrics: { prometheus: { bindAddress: `127.0.0.1:${port}` } },
     },
   });
   return { coreMetricsUrl: `http://127.0.0.1:${port}/metrics` };
+}
+
+/**
+ * The API's Runtime, for a client on the core's native connection. Not @grpc/grpc-js: its retry
+ * timers outlive `Connection.close()`, so an API stopped during a Temporal outage crashed on
+ * "Channel has been shut down" instead of exiting cleanly; the core retries in Rust and stops with
+ * the connection. No metrics exporter (the API serves its own), and no hold on SIGINT/SIGTERM: those
+ * belong to the API's own graceful shutdown.
+ */
+export function installApiRuntime(logger: Logger): void {
+  Runtime.install({
+    logger: new PinoTemporalLogger(logger),
+    shutdownSignals: [],
+    telemetryOptions: { logging: forwardedLogs },
+  });
 }

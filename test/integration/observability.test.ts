@@ -1,7 +1,6 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createApp } from '../../api/app';
@@ -16,6 +15,7 @@ import { addDays, addYears, dateAt } from '../../rules/calendar';
 import { NASM_CPT } from '../../rules/policies';
 import { credentialWorkflowId } from '../../workflows/contract';
 import { eventually, type HttpClient, httpClient } from '../support/http';
+import { startEntry } from '../support/node-process';
 import { startDevServer } from '../support/temporal';
 
 // Logs, request ids and metrics across the real pieces: the API in this process (its log lines
@@ -23,7 +23,6 @@ import { startDevServer } from '../support/temporal';
 // installs its own Temporal Runtime with the core Prometheus exporter (one Runtime per process: this
 // one already has the test's), against the Temporal dev server and PostgreSQL.
 
-const ROOT = path.resolve(__dirname, '..', '..');
 const TASK_QUEUE = 'observability';
 const HOLDER = { name: 'Grace Obsperson', email: 'grace.obsperson@example.com' };
 const today = dateAt(Date.now(), NASM_CPT.timeZone);
@@ -39,38 +38,23 @@ interface WorkerProcess {
 }
 
 function startWorker(env: TestWorkflowEnvironment): WorkerProcess {
-  const child = spawn(path.join(ROOT, 'node_modules', '.bin', 'tsx'), ['worker/main.ts'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      TEMPORAL_ADDRESS: env.address,
-      TEMPORAL_NAMESPACE: 'default',
-      TEMPORAL_TASK_QUEUE: TASK_QUEUE,
-      WORKER_METRICS_PORT: '0',
-      METRICS_HOST: '127.0.0.1',
-      // Debug, to see where each line would go; the quiet-at-info test below reads the levels.
-      LOG_LEVEL: 'debug',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const worker = startEntry('worker/main.ts', {
+    ...process.env,
+    TEMPORAL_ADDRESS: env.address,
+    TEMPORAL_NAMESPACE: 'default',
+    TEMPORAL_TASK_QUEUE: TASK_QUEUE,
+    WORKER_METRICS_PORT: '0',
+    METRICS_HOST: '127.0.0.1',
+    // Debug, to see where each line would go; the quiet-at-info test below reads the levels.
+    LOG_LEVEL: 'debug',
   });
-  const lines: string[] = [];
-  let buffered = '';
-  let metricsUrl: string | undefined;
-  const ready = new Promise<string>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`worker exited with ${code}`)));
-    child.stdout?.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString();
-      const parts = buffered.split('\n');
-      buffered = parts.pop() ?? '';
-      for (const line of parts) {
-        lines.push(line);
-        if (line.includes('worker metrics listening')) metricsUrl = /"metrics":"([^"]+)"/.exec(line)?.[1];
-        if (metricsUrl && line.includes('"state":"RUNNING"')) resolve(metricsUrl);
-      }
-    });
+  const ready = worker.waitFor(/worker metrics listening/).then(async (line) => {
+    const metricsUrl = /"metrics":"([^"]+)"/.exec(line)?.[1];
+    if (!metricsUrl) throw new Error(`no metrics address in: ${line}`);
+    await worker.waitFor(/"state":"RUNNING"/);
+    return metricsUrl;
   });
-  child.stderr?.on('data', (chunk: Buffer) => process.stderr.write(chunk));
-  return { child, lines, ready };
+  return { child: worker.child, lines: worker.lines, ready };
 }
 
 async function text(url: string): Promise<string> {

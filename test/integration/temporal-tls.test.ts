@@ -1,4 +1,4 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -14,6 +14,7 @@ import { NASM_CPT } from '../../rules/policies';
 import { makeTestCertificates } from '../support/certificates';
 import { type GrpcTlsProxy, startGrpcTlsProxy } from '../support/grpc-tls-proxy';
 import { eventually, type HttpClient, httpClient } from '../support/http';
+import { type NodeProcess, startEntry, stopEntry, TSX } from '../support/node-process';
 import { freePort, startDevServer } from '../support/temporal';
 
 // Every process reaches a secured Temporal through the same configuration: the worker, the API, the
@@ -23,54 +24,9 @@ import { freePort, startDevServer } from '../support/temporal';
 // in front of it: it demands a client certificate signed by the test CA and the API key on every call.
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
 const TASK_QUEUE = 'tls';
 const API_KEY = 'test-temporal-api-key';
 const today = dateAt(Date.now(), NASM_CPT.timeZone);
-
-interface NodeProcess {
-  child: ChildProcess;
-  lines: string[];
-  /** Resolves with the first stdout line that matches. */
-  waitFor(pattern: RegExp): Promise<string>;
-}
-
-function start(entry: string, env: NodeJS.ProcessEnv): NodeProcess {
-  const child = spawn(TSX, [entry], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const lines: string[] = [];
-  const waiting: { pattern: RegExp; resolve: (line: string) => void }[] = [];
-  let buffered = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    buffered += chunk.toString();
-    const parts = buffered.split('\n');
-    buffered = parts.pop() ?? '';
-    for (const line of parts) {
-      lines.push(line);
-      for (const w of waiting.filter((x) => x.pattern.test(line))) w.resolve(line);
-    }
-  });
-  child.stderr?.on('data', (chunk: Buffer) => process.stderr.write(chunk));
-  const exited = new Promise<never>((_, reject) =>
-    child.once('exit', (code) => reject(new Error(`${entry} exited with ${code}`))),
-  );
-  exited.catch(() => undefined);
-  return {
-    child,
-    lines,
-    waitFor: (pattern) => {
-      const found = lines.find((l) => pattern.test(l));
-      if (found) return Promise.resolve(found);
-      return Promise.race([new Promise<string>((resolve) => waiting.push({ pattern, resolve })), exited]);
-    },
-  };
-}
-
-async function stop(p: NodeProcess | undefined): Promise<void> {
-  if (!p || p.child.exitCode !== null) return;
-  const exited = new Promise((resolve) => p.child.once('exit', resolve));
-  p.child.kill('SIGTERM');
-  await exited;
-}
 
 describe('a secured Temporal (mTLS + API key), reached by every process through config/temporal.ts', () => {
   let server: TestWorkflowEnvironment;
@@ -123,14 +79,14 @@ describe('a secured Temporal (mTLS + API key), reached by every process through 
     };
     repository = createRepository(createDb(url));
     opsToken = (await repository.createApiKey('ops', 'tls test')).token;
-    worker = start('worker/main.ts', childEnv);
-    api = start('api/main.ts', childEnv);
+    worker = startEntry('worker/main.ts', childEnv);
+    api = startEntry('api/main.ts', childEnv);
     call = httpClient(`http://127.0.0.1:${port}`);
     await Promise.all([worker.waitFor(/"state":"RUNNING"/), api.waitFor(/API listening/)]);
   });
 
   afterAll(async () => {
-    await Promise.all([stop(worker), stop(api)]);
+    await Promise.all([stopEntry(worker), stopEntry(api)]);
     await proxy?.close();
     await repository?.close();
     await server?.teardown();

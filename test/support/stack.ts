@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { createApp } from '../../api/app';
@@ -63,7 +64,8 @@ export async function startStack({
   });
   const running = worker.run();
   const app = createApp({
-    client: env.client,
+    // On the native connection, as api/main.ts reaches Temporal.
+    client: new Client({ connection: env.nativeConnection, namespace: 'default' }),
     repository,
     taskQueue,
     ...(apiNow ? { now: apiNow } : {}),
