@@ -31,13 +31,13 @@ describe('the API while Temporal is unreachable, then back', () => {
 
   async function startApi(): Promise<void> {
     const port = await freePort();
+    // DATABASE_URL from global setup; no TEMPORAL_* of whoever runs the tests.
     const inherited = Object.entries(process.env).filter(([name]) => !name.startsWith('TEMPORAL_'));
     api = startEntry('api/main.ts', {
       ...Object.fromEntries(inherited),
       TEMPORAL_ADDRESS: gate.address,
       TEMPORAL_NAMESPACE: 'default',
       TEMPORAL_CONFIG_FILE: '/nonexistent/temporal.toml',
-      DATABASE_URL: process.env.DATABASE_URL,
       PORT: String(port),
       API_METRICS_PORT: '0',
       METRICS_HOST: '127.0.0.1',
