@@ -24,7 +24,7 @@ const median = (values: readonly (number | null)[]) => spread(values).median;
 // `npx tsx scripts/bench-e2e-floor.ts [--rounds 3]`: the floor of enrolment and of CEU ingestion,
 // measured. Beside ours and the bare reference (the same stack as `npm run bench`), a third side: the
 // least any design does that takes enrolments and facts over HTTP and has the workflow record each in
-// PostgreSQL (bench/floor: node:http → start or signal → one local activity → one INSERT; no
+// PostgreSQL (bench/floor: node:http → start or signal → one sink call per workflow task → one INSERT; no
 // validation, rules or authentication). A fourth side, the floor with the rules' work: the floor plus
 // only the work the rules force on every enrolment and on every fact report (bench/floor/front.ts,
 // /required-enrolments and /required-facts). It prints end-to-end throughput, CPU, and p99 of facts
@@ -347,7 +347,7 @@ async function main(): Promise<void> {
       `\nEnd-to-end floor, ${rounds} round(s), ${enrolments} enrolments and ${ceus} facts at concurrency 16 per side per round (medians)\n`,
     );
     lines.push(
-      'figure | bare | floor (HTTP + start or signal + 1 local activity + INSERT) | ours | floor / bare | ours / bare | ours / floor',
+      'figure | bare | floor (HTTP + start or signal + 1 sink call + INSERT) | ours | floor / bare | ours / bare | ours / floor',
     );
     lines.push('--- | --- | --- | --- | --- | --- | ---');
     /** One figure: bare, a floor side, ours, and the three ratios. */

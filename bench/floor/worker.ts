@@ -5,24 +5,20 @@ import { WORKFLOW_BUNDLE_OPTIONS } from '../../worker/bundle-options';
 
 // The floor worker (scripts/bench-floor.ts, scripts/bench-e2e-floor.ts), in its own process so its
 // CPU is its own: the floor workflows bundled bare like the bench's reference, or the product's
-// bundled like production (same interceptors and preloaded modules), with activities that do
-// nothing, except `recordFacts`: one INSERT when DATABASE_URL is set (the end-to-end floor).
+// bundled like production (same interceptors and preloaded modules), with activities and sinks that
+// do nothing, except the `recordFacts` sink: one INSERT when DATABASE_URL is set (the end-to-end floor).
 
 const pool = process.env.DATABASE_URL ? new pg.Pool({ connectionString: process.env.DATABASE_URL }) : null;
 
-const activities: CredentialActivities & {
-  record(ids: string[]): Promise<number>;
-  recordFacts(ids: string[]): Promise<number>;
-} = {
+async function recordFacts(ids: string[]): Promise<void> {
+  if (!pool) throw new Error('recordFacts needs DATABASE_URL');
+  await pool.query('INSERT INTO floor_facts (id) SELECT unnest($1::text[]) ON CONFLICT (id) DO NOTHING', [
+    ids,
+  ]);
+}
+
+const activities: CredentialActivities & { record(ids: string[]): Promise<number> } = {
   record: (ids) => Promise.resolve(ids.length),
-  async recordFacts(ids) {
-    if (!pool) throw new Error('recordFacts needs DATABASE_URL');
-    const { rowCount } = await pool.query(
-      'INSERT INTO floor_facts (id) SELECT unnest($1::text[]) ON CONFLICT (id) DO NOTHING',
-      [ids],
-    );
-    return rowCount ?? 0;
-  },
   recordEvents: (batch) => Promise.resolve({ recorded: batch.events.length, parked: [] }),
   loadPolicyVersions: () => Promise.resolve([]),
   recordEvent: () => Promise.resolve(),
@@ -42,7 +38,10 @@ async function main(): Promise<void> {
     // bareSink's sink and the product's: they do nothing, like `record` (the SDK awaits a sink
     // before it completes the task).
     sinks: {
-      floor: { record: { fn: () => Promise.resolve(), callDuringReplay: false } },
+      floor: {
+        record: { fn: () => Promise.resolve(), callDuringReplay: false },
+        recordFacts: { fn: (_info, ids: string[]) => recordFacts(ids), callDuringReplay: false },
+      },
       projection: { record: { fn: () => Promise.resolve(), callDuringReplay: false } },
     },
     ...(product

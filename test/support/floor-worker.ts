@@ -1,8 +1,8 @@
 import { Worker, type NativeConnection } from '@temporalio/worker';
 
 /**
- * A worker of the bench's floor workflows (bench/floor/workflows.ts) whose `recordFacts` activity and
- * `floor.record` sink append to `recorded`.
+ * A worker of the bench's floor workflows (bench/floor/workflows.ts) whose `floor.recordFacts` and
+ * `floor.record` sinks append to `recorded`.
  */
 export function floorWorker(
   connection: NativeConnection,
@@ -15,14 +15,16 @@ export function floorWorker(
     workflowsPath: require.resolve('../../bench/floor/workflows'),
     activities: {
       record: (ids: string[]) => Promise.resolve(ids.length),
-      recordFacts: (ids: string[]) => {
-        recorded.push(...ids);
-        return Promise.resolve(ids.length);
-      },
     },
     sinks: {
       floor: {
         record: {
+          fn: (_info, ids: string[]) => {
+            recorded.push(...ids);
+          },
+          callDuringReplay: false,
+        },
+        recordFacts: {
           fn: (_info, ids: string[]) => {
             recorded.push(...ids);
           },

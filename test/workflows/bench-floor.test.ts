@@ -8,8 +8,8 @@ import { startTimeSkippingServer } from '../support/temporal';
 import { eventually, eventuallyAsync } from './helpers';
 
 // The end-to-end floor (scripts/bench-e2e-floor.ts) must do what any credential workflow must and no
-// more: record its start and each fact by one local activity, with one timer pending for its expiry
-// from its first task on, never cancelled and restarted by a fact.
+// more: record its start and each fact by one sink call per workflow task, as the product records,
+// with one timer pending for its expiry from its first task on, never cancelled and restarted by a fact.
 
 const EventType = temporal.api.enums.v1.EventType;
 
@@ -42,14 +42,15 @@ describe('the benchmark floor workflow', () => {
       await handle.signal('fact', { id: 'fact-2' });
       await eventually(() => expect(recorded).toEqual(['floor-1', 'fact-1', 'fact-2']));
 
-      // A local activity runs before its workflow task completes: its marker reaches history after.
+      // The sink runs before its workflow task completes: the third task's completion reaches history after.
       let events: temporal.api.history.v1.IHistoryEvent[] = [];
       const count = (type: temporal.api.enums.v1.EventType) =>
         events.filter((e) => e.eventType === type).length;
       await eventuallyAsync(async () => {
         events = (await handle.fetchHistory()).events ?? [];
-        expect(count(EventType.EVENT_TYPE_MARKER_RECORDED)).toBe(3);
+        expect(count(EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED)).toBe(3);
       });
+      expect(count(EventType.EVENT_TYPE_MARKER_RECORDED)).toBe(0);
       expect(count(EventType.EVENT_TYPE_TIMER_STARTED)).toBe(1);
       expect(count(EventType.EVENT_TYPE_TIMER_CANCELED)).toBe(0);
       const timer = events.find((e) => e.eventType === EventType.EVENT_TYPE_TIMER_STARTED);
