@@ -85,7 +85,13 @@ function latencyFigure(
   figure: string,
   pairs: readonly Pair<LatencyRun>[],
   which: 'answered' | 'endToEnd',
-  options: { maxRatio: number; noServerErrors?: boolean; precondition?: { ok: boolean; why: string } },
+  options: {
+    maxRatio: number;
+    noServerErrors?: boolean;
+    precondition?: { ok: boolean; why: string };
+    /** Said beside a miss: why the figure cannot settle at this rate (see overCapacity). */
+    missNote?: string | null;
+  },
 ): Figure {
   const ours = pairs.map((p) => p.ours);
   const bare = pairs.map((p) => p.bare);
@@ -98,7 +104,11 @@ function latencyFigure(
   let met: boolean | null = ratios.median === null ? null : ratios.median <= options.maxRatio;
   if (met !== null && options.noServerErrors && serverErrors > 0) met = false;
   const metText =
-    options.precondition && !options.precondition.ok ? `n/a (${options.precondition.why})` : verdict(met);
+    options.precondition && !options.precondition.ok
+      ? `n/a (${options.precondition.why})`
+      : met === false && options.missNote
+        ? `no (${options.missNote})`
+        : verdict(met);
   return {
     figure,
     ours: latencyText(ours, which) + failures(ours),
@@ -162,6 +172,24 @@ function sqlFigure(
   ];
 }
 
+/**
+ * Offered facts faster than a side takes them end to end (its CEU ingestion figure, median over
+ * rounds), an open-loop load builds a backlog for the whole window: that side's p99 then grows with
+ * the window's length, and no ratio of it settles. Said beside a miss, with both capacities.
+ */
+export function overCapacity(rate: number, ceu: readonly Pair<Throughput>[]): string | null {
+  const capacity = (side: 'ours' | 'bare') => spread(ceu.map((p) => p[side]?.donePerSecond ?? null)).median;
+  const ours = capacity('ours');
+  const bare = capacity('bare');
+  const over = (['ours', 'bare'] as const).filter((side) => {
+    const c = side === 'ours' ? ours : bare;
+    return c !== null && rate > c;
+  });
+  if (over.length === 0) return null;
+  const who = over.length === 2 ? 'both sides' : over[0] === 'ours' ? 'ours' : 'bare';
+  return `${rate} req/s is above ${who === 'both sides' ? "both sides'" : `${who}'`} end-to-end capacity here (ours ${fmt(ours)}/s, bare ${fmt(bare)}/s): a backlog grows through the window`;
+}
+
 export function figures(results: Results): Figure[] {
   const { rounds, reads, options } = results;
   const out: Figure[] = [];
@@ -195,15 +223,17 @@ export function figures(results: Results): Figure[] {
   );
   for (const rate of options.rates) {
     const pairs = rounds.map((r) => r.ceuLatency[rate] ?? { ours: null, bare: null });
+    const missNote = overCapacity(rate, ceu);
     out.push(
       latencyFigure(`CEU report at ${rate} req/s, p50/p95/p99: 202 vs signal returned`, pairs, 'answered', {
         maxRatio: 2,
+        missNote,
       }),
       latencyFigure(
         `CEU report at ${rate} req/s, p50/p95/p99 end to end: row vs handled`,
         pairs,
         'endToEnd',
-        { maxRatio: 2 },
+        { maxRatio: 2, missNote },
       ),
     );
   }

@@ -112,6 +112,31 @@ describe('benchmark report', () => {
     expect(byName(results, 'Bulk import (npm run import').met).toBe('n/a');
   });
 
+  it("says beside a p99 miss when the offered rate is above a side's end-to-end capacity, and only then", () => {
+    const withCapacity = (oursPerSecond: number, oursP99: number) => {
+      const results = emptyResults();
+      results.rounds.push({
+        round: 1,
+        order: ['ours', 'bare'],
+        enrol: { ours: null, bare: null },
+        ceu: { ours: throughput('ours', 30, oursPerSecond), bare: throughput('bare', 40, 54) },
+        ceuLatency: { 20: { ours: run('ours', oursP99), bare: run('bare', 100) } },
+        import: { ours: null, bare: null },
+      });
+      return {
+        answered: byName(results, 'CEU report at 20 req/s, p50/p95/p99: 202').met,
+        endToEnd: byName(results, 'CEU report at 20 req/s, p50/p95/p99 end to end').met,
+      };
+    };
+    const over = withCapacity(18, 300);
+    expect(over.answered).toBe(
+      "no (20 req/s is above ours' end-to-end capacity here (ours 18/s, bare 54/s): a backlog grows through the window)",
+    );
+    expect(over.endToEnd).toBe(over.answered);
+    expect(withCapacity(39, 300)).toEqual({ answered: 'no', endToEnd: 'no' });
+    expect(withCapacity(18, 150)).toEqual({ answered: 'yes', endToEnd: 'yes' });
+  });
+
   it('fails a read target on a single 5xx, and says when too few credentials were cached', () => {
     const results = emptyResults();
     results.reads.push({
