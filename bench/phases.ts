@@ -53,6 +53,13 @@ export interface LatencyRun {
   readonly answered: Latency;
   /** Scheduled instant → row visible / handled (successful requests), when the step has one. */
   readonly endToEnd: Latency | null;
+  /** The samples of both, in ms, so that the report can take percentiles over every round at once. */
+  readonly samples: { readonly answered: readonly number[]; readonly endToEnd: readonly number[] | null };
+  /**
+   * Arrivals end to end per second, from the first to the last: the offered rate when the side kept
+   * up, its capacity when a backlog grew through the window.
+   */
+  readonly drainedPerSecond: number | null;
   readonly notDone: number;
   readonly serverErrors: number;
   readonly errors: Record<string, number>;
@@ -194,6 +201,13 @@ export async function throughput(
   };
 }
 
+/** Events per second from the first instant to the last; null for fewer than 10. */
+export function ratePerSecondOf(instants: readonly number[]): number | null {
+  if (instants.length < 10) return null;
+  const span = Math.max(...instants) - Math.min(...instants);
+  return span > 0 ? ((instants.length - 1) * 1000) / span : null;
+}
+
 /** Open loop at `rate` for `durationMs`; `keyOf` (when given) is the end-to-end arrival of request i. */
 export async function latencyRun(
   stack: Stack,
@@ -205,18 +219,20 @@ export async function latencyRun(
 ): Promise<LatencyRun> {
   const outcomes: Outcome[] = await openLoop(rate, durationMs, call);
   const ok = outcomes.filter((o) => o.ok);
-  let endToEnd: Latency | null = null;
+  let endToEndMs: number[] | null = null;
+  let drainedPerSecond: number | null = null;
   let notDone = 0;
   if (keyOf) {
     const keys = ok.map((o) => keyOf(o.index));
     notDone = (await stack.arrivals.waitAll(keys, doneTimeout(keys.length))).length;
-    endToEnd = latency(
-      ok.flatMap((o) => {
-        const at = stack.arrivals.at(keyOf(o.index));
-        return at === undefined ? [] : [at - o.scheduledAt];
-      }),
-    );
+    const arrivals = ok.flatMap((o) => {
+      const at = stack.arrivals.at(keyOf(o.index));
+      return at === undefined ? [] : [{ at, latency: at - o.scheduledAt }];
+    });
+    endToEndMs = arrivals.map((a) => a.latency);
+    drainedPerSecond = ratePerSecondOf(arrivals.map((a) => a.at));
   }
+  const answeredMs = outcomes.map((o) => o.answeredAt - o.scheduledAt);
   await quiesce(stack);
   const errors = errorCounts(outcomes);
   if (notDone > 0) errors['not done end to end'] = notDone;
@@ -225,8 +241,10 @@ export async function latencyRun(
     ratePerSecond: rate,
     sent: outcomes.length,
     ok: ok.length,
-    answered: latency(outcomes.map((o) => o.answeredAt - o.scheduledAt)),
-    endToEnd,
+    answered: latency(answeredMs),
+    endToEnd: endToEndMs && latency(endToEndMs),
+    samples: { answered: answeredMs, endToEnd: endToEndMs },
+    drainedPerSecond,
     notDone,
     serverErrors: outcomes.filter((o) => (o.status ?? 0) >= 500).length,
     errors,
