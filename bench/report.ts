@@ -95,8 +95,8 @@ function latencyFigure(
     maxRatio: number;
     noServerErrors?: boolean;
     precondition?: { ok: boolean; why: string };
-    /** Said beside a miss: why the figure cannot settle at this rate (see overCapacity). */
-    missNote?: string | null;
+    /** Said beside the verdict, met or not: why the figure cannot settle at this rate (see overCapacity). */
+    backlogNote?: string | null;
   },
 ): Figure {
   const ours = pairs.map((p) => p.ours);
@@ -113,8 +113,8 @@ function latencyFigure(
   const metText =
     options.precondition && !options.precondition.ok
       ? `n/a (${options.precondition.why})`
-      : met === false && options.missNote
-        ? `no (${options.missNote})`
+      : met !== null && options.backlogNote
+        ? `${verdict(met)} (${options.backlogNote})`
         : verdict(met);
   const roundsText =
     perRound.values.filter((v) => v !== null).length > 1
@@ -192,7 +192,8 @@ function sqlFigure(
 /**
  * A side whose facts arrived end to end slower than they were offered (under 90% of the rate,
  * median over rounds) built a backlog through the window: its p99 then grows with the window's
- * length, and no ratio of it settles. Said beside a miss, with the rate each side drained.
+ * length, and no ratio of it settles. Said beside the verdict, met or not, with the rate each side
+ * that fell behind drained.
  */
 export function overCapacity(rate: number, pairs: readonly Pair<LatencyRun>[]): string | null {
   const drained = (side: 'ours' | 'bare') =>
@@ -238,17 +239,17 @@ export function figures(results: Results): Figure[] {
   );
   for (const rate of options.rates) {
     const pairs = rounds.map((r) => r.ceuLatency[rate] ?? { ours: null, bare: null });
-    const missNote = overCapacity(rate, pairs);
+    const backlogNote = overCapacity(rate, pairs);
     out.push(
       latencyFigure(`CEU report at ${rate} req/s, p50/p95/p99: 202 vs signal returned`, pairs, 'answered', {
         maxRatio: 2,
-        missNote,
+        backlogNote,
       }),
       latencyFigure(
         `CEU report at ${rate} req/s, p50/p95/p99 end to end: row vs handled`,
         pairs,
         'endToEnd',
-        { maxRatio: 2, missNote },
+        { maxRatio: 2, backlogNote },
       ),
     );
   }
