@@ -95,7 +95,7 @@ function latencyFigure(
     maxRatio: number;
     noServerErrors?: boolean;
     precondition?: { ok: boolean; why: string };
-    /** Said beside the verdict, met or not: why the figure cannot settle at this rate (see overCapacity). */
+    /** Said beside the verdict, met or not: why the figure cannot settle at this rate (see backlogNoteAt). */
     backlogNote?: string | null;
   },
 ): Figure {
@@ -195,7 +195,7 @@ function sqlFigure(
  * length, and no ratio of it settles. Said beside the verdict, met or not, with the rate each side
  * that fell behind drained.
  */
-export function overCapacity(rate: number, pairs: readonly Pair<LatencyRun>[]): string | null {
+export function backlogNoteAt(rate: number, pairs: readonly Pair<LatencyRun>[]): string | null {
   const drained = (side: 'ours' | 'bare') =>
     spread(pairs.map((p) => p[side]?.drainedPerSecond ?? null)).median;
   const behind = (['ours', 'bare'] as const).flatMap((side) => {
@@ -239,7 +239,7 @@ export function figures(results: Results): Figure[] {
   );
   for (const rate of options.rates) {
     const pairs = rounds.map((r) => r.ceuLatency[rate] ?? { ours: null, bare: null });
-    const backlogNote = overCapacity(rate, pairs);
+    const backlogNote = backlogNoteAt(rate, pairs);
     out.push(
       latencyFigure(`CEU report at ${rate} req/s, p50/p95/p99: 202 vs signal returned`, pairs, 'answered', {
         maxRatio: 2,
