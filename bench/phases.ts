@@ -204,8 +204,7 @@ export async function throughput(
 /** Events per second from the first instant to the last; null for fewer than 10. */
 export function ratePerSecondOf(instants: readonly number[]): number | null {
   if (instants.length < 10) return null;
-  const span = Math.max(...instants) - Math.min(...instants);
-  return span > 0 ? ((instants.length - 1) * 1000) / span : null;
+  return perSecond(instants.length - 1, Math.min(...instants), Math.max(...instants));
 }
 
 /** Open loop at `rate` for `durationMs`; `keyOf` (when given) is the end-to-end arrival of request i. */

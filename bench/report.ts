@@ -76,8 +76,11 @@ function pooled(runs: readonly (LatencyRun | null)[], which: 'answered' | 'endTo
   return samples.length > 0 ? latency(samples) : null;
 }
 
-function latencyText(runs: readonly (LatencyRun | null)[], which: 'answered' | 'endToEnd'): string {
-  const all = pooled(runs, which);
+function latencyText(
+  runs: readonly (LatencyRun | null)[],
+  which: 'answered' | 'endToEnd',
+  all: Latency | null,
+): string {
   if (all === null) return 'n/a';
   const p99s = spread(runs.map((r) => r?.[which]?.p99 ?? null));
   const range =
@@ -101,7 +104,9 @@ function latencyFigure(
 ): Figure {
   const ours = pairs.map((p) => p.ours);
   const bare = pairs.map((p) => p.bare);
-  const pooledRatio = ratio(pooled(ours, which)?.p99, pooled(bare, which)?.p99);
+  const oursPooled = pooled(ours, which);
+  const barePooled = pooled(bare, which);
+  const pooledRatio = ratio(oursPooled?.p99, barePooled?.p99);
   const perRound = spread(pairs.map((p) => ratio(p.ours?.[which]?.p99, p.bare?.[which]?.p99)));
   const sent = (rs: readonly (LatencyRun | null)[]) => rs.reduce((s, r) => s + (r?.sent ?? 0), 0);
   const failed = (rs: readonly (LatencyRun | null)[]) =>
@@ -122,8 +127,8 @@ function latencyFigure(
       : '';
   return {
     figure,
-    ours: latencyText(ours, which) + failures(ours),
-    bare: latencyText(bare, which) + failures(bare),
+    ours: latencyText(ours, which, oursPooled) + failures(ours),
+    bare: latencyText(bare, which, barePooled) + failures(bare),
     ratio: pooledRatio === null ? 'n/a' : `${fmtRatio(pooledRatio)}${roundsText}`,
     target: `p99 ≤ ${options.maxRatio}× bare${options.noServerErrors ? ', no 5xx' : ''}`,
     met: metText,
