@@ -17,7 +17,7 @@ import type { CalendarDate } from '../rules';
 import { credentialWorkflowId } from '../workflows/contract';
 import { cpuMsOf, freePort, startNode, stopChild, waitUntil, type Child } from '../bench/processes';
 import { alive, hasPollers, startStack, type Stack } from '../bench/stack';
-import { ratio, spread } from '../bench/stats';
+import { latency, ratio, spread } from '../bench/stats';
 
 const median = (values: readonly (number | null)[]) => spread(values).median;
 
@@ -158,8 +158,10 @@ interface RoundFigures {
     enrolment: Record<AnySide, Record<string, number>>;
     fact: Record<AnySide, Record<string, number>>;
   };
-  p99: Record<string, Record<AnySide, { answered: number | null; endToEnd: number | null }>>;
 }
+
+/** Latencies of every round at one rate, by side, pooled as `npm run bench` pools them (README). */
+type Samples = Record<AnySide, { answered: number[]; endToEnd: number[] }>;
 
 const byProcess = (t: Throughput, floor: Record<string, number> = {}): Record<string, number> => ({
   ...t.cpuMsPerOp,
@@ -219,11 +221,12 @@ async function main(): Promise<void> {
       requiredFact(f, ours[i % ours.length]!, floors[i % floors.length]!, `${prefix}-${i}`, today);
 
     const results: RoundFigures[] = [];
+    const pooled = new Map<number, Samples>();
     for (let round = 0; round <= rounds; round += 1) {
       const warm = round === 0;
       const n = warm ? 30 : ceus;
       log(warm ? 'warm-up' : `round ${round}`);
-      const figures = { p99: {} } as RoundFigures;
+      const figures = {} as RoundFigures;
       // Enrolment: the bare start's first task, the floor's start recorded, ours' credentials row.
       const e = warm ? 10 : enrolments;
       const ids = (prefix: string) => Array.from({ length: e }, (_, i) => `${prefix}-e${round}-${i}`);
@@ -327,45 +330,42 @@ async function main(): Promise<void> {
             (i) => `ceu:${prefix}-${i}`,
           );
         };
-        const at: Record<AnySide, { answered: number | null; endToEnd: number | null }> = {} as never;
+        const samples = pooled.get(rate) ?? ({} as Samples);
+        pooled.set(rate, samples);
         for (const side of ['bare', 'floor', 'required', 'ours'] as const) {
           const r = await run(side);
-          at[side] = { answered: r.answered.p99, endToEnd: r.endToEnd?.p99 ?? null };
+          const kept = (samples[side] ??= { answered: [], endToEnd: [] });
+          kept.answered.push(...r.samples.answered);
+          kept.endToEnd.push(...(r.samples.endToEnd ?? []));
         }
-        figures.p99[String(rate)] = at;
       }
       if (!warm) results.push(figures);
     }
 
     const med = (pick: (r: RoundFigures) => number | null) => median(results.map(pick));
-    const ratioMed = <S extends AnySide>(pick: (r: RoundFigures, s: S | 'bare') => number | null, side: S) =>
-      median(results.map((r) => ratio(pick(r, side), pick(r, 'bare'))));
     const fmt = (v: number | null, unit = '') =>
       v === null ? 'n/a' : `${v.toFixed(unit === '×' ? 2 : 1)}${unit}`;
     const lines: string[] = [];
     lines.push(
-      `\nEnd-to-end floor, ${rounds} round(s), ${enrolments} enrolments and ${ceus} facts at concurrency 16 per side per round (medians)\n`,
+      `\nEnd-to-end floor, ${rounds} round(s), ${enrolments} enrolments and ${ceus} facts at concurrency 16 per side per round ` +
+        `(medians of rounds; p99 over every round's answers at once)\n`,
     );
     lines.push(
       'figure | bare | floor (HTTP + start or signal + 1 sink call + INSERT) | ours | floor / bare | ours / bare | ours / floor',
     );
     lines.push('--- | --- | --- | --- | --- | --- | ---');
     /** One figure: bare, a floor side, ours, and the three ratios. */
-    const line = (
-      name: string,
-      pick: (r: RoundFigures, s: AnySide) => number | null,
-      unit: string,
-      floorSide: 'floor' | 'required',
-    ) => {
-      const value = (side: AnySide) =>
-        fmt(
-          med((r) => pick(r, side)),
-          unit,
-        );
-      const oursOverFloor = median(results.map((r) => ratio(pick(r, 'ours'), pick(r, floorSide))));
+    const line = (name: string, figure: Figure, floorSide: 'floor' | 'required') => {
+      const { pick, pooledOf, unit } = figure;
+      // A pooled figure is one value per side, so its ratios are of those values.
+      const valueOf = (side: AnySide) => (pooledOf ? pooledOf(side) : med((r) => pick(r, side)));
+      const ratioOf = (side: AnySide, to: AnySide) =>
+        pooledOf
+          ? ratio(pooledOf(side), pooledOf(to))
+          : median(results.map((r) => ratio(pick(r, side), pick(r, to))));
       lines.push(
-        `${name} | ${value('bare')} | ${value(floorSide)} | ${value('ours')} | ` +
-          `${fmt(ratioMed(pick, floorSide), '×')} | ${fmt(ratioMed(pick, 'ours'), '×')} | ${fmt(oursOverFloor, '×')}`,
+        `${name} | ${fmt(valueOf('bare'), unit)} | ${fmt(valueOf(floorSide), unit)} | ${fmt(valueOf('ours'), unit)} | ` +
+          `${fmt(ratioOf(floorSide, 'bare'), '×')} | ${fmt(ratioOf('ours', 'bare'), '×')} | ${fmt(ratioOf('ours', floorSide), '×')}`,
       );
     };
     // Every figure twice: against the floor, then against the floor with the rules' work (what that
@@ -373,9 +373,13 @@ async function main(): Promise<void> {
     type Figure = {
       name: string;
       pick: (r: RoundFigures, s: AnySide) => number | null;
+      /** For latencies: the side's value over every round's samples, instead of a median of rounds. */
+      pooledOf?: (s: AnySide) => number | null;
       unit: string;
       work: string;
     };
+    const p99Of = (rate: number, s: AnySide, kind: 'answered' | 'endToEnd') =>
+      latency(pooled.get(rate)?.[s]?.[kind] ?? []).p99;
     const enrolWork = '+ enrolled-once SELECT, pinned-rules input and search attributes, holder INSERT';
     const factWork = "+ the product's schema, its recorded-facts SELECT and its check";
     const figures: Figure[] = [
@@ -401,21 +405,23 @@ async function main(): Promise<void> {
       ...rates.flatMap((rate): Figure[] => [
         {
           name: `p99 at ${rate}/s to the answer (ms)`,
-          pick: (r, s) => r.p99[String(rate)]?.[s].answered ?? null,
+          pick: () => null,
+          pooledOf: (s) => p99Of(rate, s, 'answered'),
           unit: ' ms',
           work: factWork,
         },
         {
           name: `p99 at ${rate}/s end to end (ms)`,
-          pick: (r, s) => r.p99[String(rate)]?.[s].endToEnd ?? null,
+          pick: () => null,
+          pooledOf: (s) => p99Of(rate, s, 'endToEnd'),
           unit: ' ms',
           work: factWork,
         },
       ]),
     ];
-    for (const { name, pick, unit } of figures) line(name, pick, unit, 'floor');
-    for (const { name, pick, unit, work } of figures) {
-      line(`${name}, floor with the rules' work (${work})`, pick, unit, 'required');
+    for (const figure of figures) line(figure.name, figure, 'floor');
+    for (const figure of figures) {
+      line(`${figure.name}, floor with the rules' work (${figure.work})`, figure, 'required');
     }
     lines.push('\nCPU per operation by process (ms, medians; processes under 0.5 ms left out)\n');
     lines.push('operation | side | by process');
