@@ -356,13 +356,14 @@ async function main(): Promise<void> {
     lines.push('--- | --- | --- | --- | --- | --- | ---');
     /** One figure: bare, a floor side, ours, and the three ratios. */
     const line = (name: string, figure: Figure, floorSide: 'floor' | 'required') => {
-      const { pick, pooledOf, unit } = figure;
+      const { unit } = figure;
       // A pooled figure is one value per side, so its ratios are of those values.
-      const valueOf = (side: AnySide) => (pooledOf ? pooledOf(side) : med((r) => pick(r, side)));
+      const valueOf = (side: AnySide) =>
+        'pooled' in figure ? figure.pooled(side) : med((r) => figure.pick(r, side));
       const ratioOf = (side: AnySide, to: AnySide) =>
-        pooledOf
-          ? ratio(pooledOf(side), pooledOf(to))
-          : median(results.map((r) => ratio(pick(r, side), pick(r, to))));
+        'pooled' in figure
+          ? ratio(figure.pooled(side), figure.pooled(to))
+          : median(results.map((r) => ratio(figure.pick(r, side), figure.pick(r, to))));
       lines.push(
         `${name} | ${fmt(valueOf('bare'), unit)} | ${fmt(valueOf(floorSide), unit)} | ${fmt(valueOf('ours'), unit)} | ` +
           `${fmt(ratioOf(floorSide, 'bare'), '×')} | ${fmt(ratioOf('ours', 'bare'), '×')} | ${fmt(ratioOf('ours', floorSide), '×')}`,
@@ -370,14 +371,11 @@ async function main(): Promise<void> {
     };
     // Every figure twice: against the floor, then against the floor with the rules' work (what that
     // work adds is named in the row).
-    type Figure = {
-      name: string;
-      pick: (r: RoundFigures, s: AnySide) => number | null;
-      /** For latencies: the side's value over every round's samples, instead of a median of rounds. */
-      pooledOf?: (s: AnySide) => number | null;
-      unit: string;
-      work: string;
-    };
+    type Figure = { name: string; unit: string; work: string } & (
+      | { pick: (r: RoundFigures, s: AnySide) => number | null }
+      /** Latencies: the side's value over every round's samples, instead of a median of rounds. */
+      | { pooled: (s: AnySide) => number | null }
+    );
     const p99Of = (rate: number, s: AnySide, kind: 'answered' | 'endToEnd') =>
       latency(pooled.get(rate)?.[s]?.[kind] ?? []).p99;
     const enrolWork = '+ enrolled-once SELECT, pinned-rules input and search attributes, holder INSERT';
@@ -405,15 +403,13 @@ async function main(): Promise<void> {
       ...rates.flatMap((rate): Figure[] => [
         {
           name: `p99 at ${rate}/s to the answer (ms)`,
-          pick: () => null,
-          pooledOf: (s) => p99Of(rate, s, 'answered'),
+          pooled: (s) => p99Of(rate, s, 'answered'),
           unit: ' ms',
           work: factWork,
         },
         {
           name: `p99 at ${rate}/s end to end (ms)`,
-          pick: () => null,
-          pooledOf: (s) => p99Of(rate, s, 'endToEnd'),
+          pooled: (s) => p99Of(rate, s, 'endToEnd'),
           unit: ' ms',
           work: factWork,
         },
