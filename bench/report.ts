@@ -71,7 +71,10 @@ function throughputFigure(
  * p99 is the second-worst, decided by one stall; the rounds pooled hold 300 (750 at 50 req/s), and
  * both sides are pooled alike. Each round's own p99 is printed beside it, as its range.
  */
-function pooled(runs: readonly (LatencyRun | null)[], which: 'answered' | 'endToEnd'): Latency | null {
+export function pooledLatency(
+  runs: readonly (LatencyRun | null)[],
+  which: 'answered' | 'endToEnd',
+): Latency | null {
   const samples = runs.flatMap((r) => r?.samples[which] ?? []);
   return samples.length > 0 ? latency(samples) : null;
 }
@@ -104,8 +107,8 @@ function latencyFigure(
 ): Figure {
   const ours = pairs.map((p) => p.ours);
   const bare = pairs.map((p) => p.bare);
-  const oursPooled = pooled(ours, which);
-  const barePooled = pooled(bare, which);
+  const oursPooled = pooledLatency(ours, which);
+  const barePooled = pooledLatency(bare, which);
   const pooledRatio = ratio(oursPooled?.p99, barePooled?.p99);
   const perRound = spread(pairs.map((p) => ratio(p.ours?.[which]?.p99, p.bare?.[which]?.p99)));
   const sent = (rs: readonly (LatencyRun | null)[]) => rs.reduce((s, r) => s + (r?.sent ?? 0), 0);

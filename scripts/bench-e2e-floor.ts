@@ -17,7 +17,8 @@ import type { CalendarDate } from '../rules';
 import { credentialWorkflowId } from '../workflows/contract';
 import { cpuMsOf, freePort, startNode, stopChild, waitUntil, type Child } from '../bench/processes';
 import { alive, hasPollers, startStack, type Stack } from '../bench/stack';
-import { latency, ratio, spread } from '../bench/stats';
+import { pooledLatency } from '../bench/report';
+import { ratio, spread } from '../bench/stats';
 
 const median = (values: readonly (number | null)[]) => spread(values).median;
 
@@ -160,8 +161,8 @@ interface RoundFigures {
   };
 }
 
-/** Latencies of every round at one rate, by side, pooled as `npm run bench` pools them (README). */
-type Samples = Record<AnySide, { answered: number[]; endToEnd: number[] }>;
+/** Every round's latency run at one rate, by side, for p99 pooled as `npm run bench` pools it. */
+type RunsAtRate = Record<AnySide, LatencyRun[]>;
 
 const byProcess = (t: Throughput, floor: Record<string, number> = {}): Record<string, number> => ({
   ...t.cpuMsPerOp,
@@ -221,7 +222,7 @@ async function main(): Promise<void> {
       requiredFact(f, ours[i % ours.length]!, floors[i % floors.length]!, `${prefix}-${i}`, today);
 
     const results: RoundFigures[] = [];
-    const pooled = new Map<number, Samples>();
+    const latencyRuns = new Map<number, RunsAtRate>();
     for (let round = 0; round <= rounds; round += 1) {
       const warm = round === 0;
       const n = warm ? 30 : ceus;
@@ -330,14 +331,9 @@ async function main(): Promise<void> {
             (i) => `ceu:${prefix}-${i}`,
           );
         };
-        const samples = pooled.get(rate) ?? ({} as Samples);
-        pooled.set(rate, samples);
-        for (const side of ['bare', 'floor', 'required', 'ours'] as const) {
-          const r = await run(side);
-          const kept = (samples[side] ??= { answered: [], endToEnd: [] });
-          kept.answered.push(...r.samples.answered);
-          kept.endToEnd.push(...(r.samples.endToEnd ?? []));
-        }
+        const atRate = latencyRuns.get(rate) ?? { bare: [], floor: [], required: [], ours: [] };
+        latencyRuns.set(rate, atRate);
+        for (const side of ['bare', 'floor', 'required', 'ours'] as const) atRate[side].push(await run(side));
       }
       if (!warm) results.push(figures);
     }
@@ -377,7 +373,7 @@ async function main(): Promise<void> {
       | { pooled: (s: AnySide) => number | null }
     );
     const p99Of = (rate: number, s: AnySide, kind: 'answered' | 'endToEnd') =>
-      latency(pooled.get(rate)?.[s]?.[kind] ?? []).p99;
+      pooledLatency(latencyRuns.get(rate)?.[s] ?? [], kind)?.p99 ?? null;
     const enrolWork = '+ enrolled-once SELECT, pinned-rules input and search attributes, holder INSERT';
     const factWork = "+ the product's schema, its recorded-facts SELECT and its check";
     const figures: Figure[] = [
