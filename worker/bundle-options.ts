@@ -17,8 +17,9 @@ const root = path.join(__dirname, '..');
  *   new workflow took about 4% of the workflow thread in a burst of enrolments (CPU profile).
  *   The static test reads only our modules: on an SDK upgrade, look for module state in
  *   @temporalio/workflow/lib too (1.24 has none outside what its worker interface already shares).
- * Not the first release's engine (workflows/v1): its recording queue is module state, so it stays
- * per workflow.
+ * - the engine choice (workflows/credential.ts) and with it the first release's engine
+ *   (workflows/v1), whose recording queue lives on the workflow's global object: evaluating them
+ *   for each new workflow was another 2% of the workflow thread in a burst of enrolments.
  */
 export const WORKFLOW_PRELOAD_MODULES = [
   path.join(root, 'rules/index.ts'),
@@ -26,6 +27,7 @@ export const WORKFLOW_PRELOAD_MODULES = [
   require.resolve('@temporalio/workflow'),
   path.join(root, 'observability/workflow-interceptors.ts'),
   path.join(root, 'workflows/cycle/run.ts'),
+  path.join(root, 'workflows/credential.ts'),
 ];
 
 /** How the workflows are bundled, the same everywhere: at worker start, prebuilt, and in tests. */

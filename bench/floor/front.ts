@@ -68,7 +68,7 @@ export function createFloorFront(client: Client, databaseUrl: string, taskQueue:
       const versions = [getPolicy(body.policyId ?? DEFAULT_POLICY_ID)];
       const input = newCredentialInput({ credentialNumber, certifiedOn, versions });
       try {
-        await client.workflow.start('floorCredential', {
+        await client.workflow.start('floorRulesCredential', {
           ...startOptions(input, Date.now()),
           taskQueue,
           workflowIdReusePolicy: 'REJECT_DUPLICATE',

@@ -1,10 +1,21 @@
+import path from 'node:path';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import pg from 'pg';
 import type { CredentialActivities } from '../../activities/types';
 import { WORKFLOW_BUNDLE_OPTIONS } from '../../worker/bundle-options';
 
+const root = path.join(__dirname, '../..');
+const FLOOR_PRELOAD_MODULES = [
+  path.join(root, 'rules/index.ts'),
+  require.resolve('@temporalio/workflow'),
+  path.join(root, 'workflows/cycle/state.ts'),
+  path.join(root, 'workflows/cycle/reminders.ts'),
+  path.join(root, 'workflows/cycle/deadline-timer.ts'),
+];
+
 // The floor worker (scripts/bench-floor.ts, scripts/bench-e2e-floor.ts), in its own process so its
-// CPU is its own: the floor workflows bundled bare like the bench's reference, or the product's
+// CPU is its own: the floor workflows bundled on their own like the bench's reference (with the
+// modules of the product's they run preloaded, as the product's worker preloads them), or the product's
 // bundled like production (same interceptors and preloaded modules), with activities and sinks that
 // do nothing, except the `recordFacts` sink: one INSERT when DATABASE_URL is set (the end-to-end floor).
 
@@ -50,7 +61,12 @@ async function main(): Promise<void> {
           interceptors: { workflowModules: WORKFLOW_BUNDLE_OPTIONS.workflowInterceptorModules },
           bundlerOptions: { preloadModules: WORKFLOW_BUNDLE_OPTIONS.preloadModules },
         }
-      : { workflowsPath: require.resolve('./workflows') }),
+      : {
+          workflowsPath: require.resolve('./workflows'),
+          // floorRulesCredential runs the product's rules and timer: preloaded as the product's
+          // worker preloads them (and the SDK's workflow API), so no floor workflow evaluates them anew.
+          bundlerOptions: { preloadModules: FLOOR_PRELOAD_MODULES },
+        }),
   });
   process.send?.('ready');
   await worker.run();

@@ -1,4 +1,5 @@
 import {
+  CancellationScope,
   condition,
   defineSignal,
   proxyLocalActivities,
@@ -7,6 +8,11 @@ import {
   sleep,
   workflowInfo,
 } from '@temporalio/workflow';
+import { policyInForce } from '../../rules';
+import type { CredentialInput } from '../../workflows/contract';
+import { DeadlineTimer } from '../../workflows/cycle/deadline-timer';
+import { planReminders } from '../../workflows/cycle/reminders';
+import { createState } from '../../workflows/cycle/state';
 import { TWO_YEARS_MS } from '../durations';
 
 // The floor of recording a fact (scripts/bench-floor.ts): the bench's bare reference workflow, and
@@ -83,4 +89,33 @@ export async function floorCredential(_input?: unknown): Promise<void> {
     floor.recordFacts(queue.splice(0));
     await condition(() => queue.length > 0);
   }
+}
+
+/**
+ * The floor with the rules' work, in the workflow (bench/floor/front.ts, /required-enrolments): the
+ * end-to-end floor plus only what the rules and the UI's clients force on any credential's run.
+ * - Its deadlines come from its input, by the rules (the cycle's dates and boundaries), and its timer
+ *   is set for the next moment it must act: the first reminder or the expiry.
+ * - That timer can be moved (an application, a petition or an audit moves the next moment), so it
+ *   lives in a cancellable scope of its own, as the product's DeadlineTimer.
+ * - A cancellation request (ops' "Request Cancellation" in the UI) must not end the credential, so the
+ *   run lives in a non-cancellable scope.
+ * Facts are recorded as the floor records them. No messages are validated, no state is published.
+ */
+export function floorRulesCredential(input: CredentialInput): Promise<void> {
+  return CancellationScope.nonCancellable(async () => {
+    const now = Date.now();
+    const versions = [...(input.policyVersions ?? [])];
+    const state = createState(input, policyInForce(versions, input.cycleStart), versions, now);
+    const next = Math.min(planReminders(state, now).nextAt ?? Infinity, state.bounds.expiresAt);
+    new DeadlineTimer(() => undefined).arm(next, now, 'next moment');
+    const queue: string[] = [workflowInfo().workflowId];
+    setHandler(factSignal, ({ id }) => {
+      queue.push(id);
+    });
+    for (;;) {
+      floor.recordFacts(queue.splice(0));
+      await condition(() => queue.length > 0);
+    }
+  });
 }

@@ -2,6 +2,8 @@ import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { TWO_YEARS_MS } from '../../bench/durations';
 import { DEFAULT_POLICY_ID, getPolicy } from '../../rules';
+import { planReminders } from '../../workflows/cycle/reminders';
+import { createState } from '../../workflows/cycle/state';
 import { newCredentialInput, startOptions } from '../../workflows/start';
 import { floorWorker as startFloorWorker } from '../support/floor-worker';
 import { startTimeSkippingServer } from '../support/temporal';
@@ -61,23 +63,36 @@ describe('the benchmark floor workflow', () => {
     });
   });
 
-  it("when started as the floor with the rules' work starts it, then it takes the product's input and records its start under the credential's workflow id", async () => {
+  it("when started as the floor with the rules' work starts it, then it records its start under the credential's workflow id, sets its timer for the rules' next moment and refuses a cancellation", async () => {
     // bench/floor/front.ts (/required-enrolments) starts it with the product's own start options, and
-    // the e2e floor script waits for `credential-<number>` in floor_facts.
+    // the e2e floor script waits for `credential-<number>` in floor_facts. What it must do beside the
+    // floor is what the rules force on any credential's run: the timer at the next moment they give,
+    // in a scope of its own so it can move, and a run no cancellation request ends.
     const recorded: string[] = [];
     const taskQueue = 'bench-floor-required-test';
     const worker = await floorWorker(taskQueue, recorded);
-    const input = newCredentialInput({
-      credentialNumber: 'FR-1',
-      certifiedOn: '2026-01-05',
-      versions: [getPolicy(DEFAULT_POLICY_ID)],
-    });
+    const versions = [getPolicy(DEFAULT_POLICY_ID)];
+    const input = newCredentialInput({ credentialNumber: 'FR-1', certifiedOn: '2026-01-05', versions });
     const { workflowId, args } = startOptions(input, Date.now());
     await worker.runUntil(async () => {
-      const handle = await env.client.workflow.start('floorCredential', { workflowId, taskQueue, args });
+      const handle = await env.client.workflow.start('floorRulesCredential', { workflowId, taskQueue, args });
       await eventually(() => expect(recorded).toEqual(['credential-FR-1']));
-      const events = (await handle.fetchHistory()).events ?? [];
+      let events = (await handle.fetchHistory()).events ?? [];
       expect(events[0]?.workflowExecutionStartedEventAttributes?.input?.payloads).toHaveLength(1);
+      const started = events.find((e) => e.eventType === EventType.EVENT_TYPE_TIMER_STARTED);
+      const startedAt = Number(started?.eventTime?.seconds) * 1000;
+      const firesAt =
+        startedAt + Number(started?.timerStartedEventAttributes?.startToFireTimeout?.seconds) * 1000;
+      const state = createState(input, versions[0]!, versions, startedAt);
+      const next = Math.min(planReminders(state, startedAt).nextAt ?? Infinity, state.bounds.expiresAt);
+      expect(Math.abs(firesAt - next)).toBeLessThan(2000);
+
+      await handle.cancel();
+      await handle.signal('fact', { id: 'after-cancel' });
+      await eventually(() => expect(recorded).toEqual(['credential-FR-1', 'after-cancel']));
+      expect((await handle.describe()).status.name).toBe('RUNNING');
+      events = (await handle.fetchHistory()).events ?? [];
+      expect(events.filter((e) => e.eventType === EventType.EVENT_TYPE_TIMER_CANCELED)).toHaveLength(0);
       await handle.terminate('test over');
     });
   });

@@ -11,17 +11,19 @@ export const { recordEvent, sendReminder, drawAuditNumber } = proxyActivities<Cr
 
 // One queue for the whole run: handlers and the main loop emit concurrently, and the database must
 // see facts in the order the workflow produced them (the cycle before its CEUs, a decision before
-// the renewal).
-// Made on first use, not when the module loads: every new workflow evaluates this module, and the SDK
-// records a stack for each promise a workflow creates.
-let queue: Promise<void> | null = null;
+// the renewal). Kept on the workflow's own global object, which the SDK keeps per workflow, not in
+// module state: the worker preloads this module once and shares it with every workflow
+// (worker/bundle-options.ts). Made on first use: the SDK records a stack for each promise.
+const QUEUE = Symbol.for('recertify.v1.recordingQueue');
+type Holder = { [QUEUE]?: Promise<void> };
 
 /** Records events one after the other, after everything emitted before, in production order. */
 export function emit(events: readonly CredentialEvent[]): Promise<void> {
-  const recorded = (queue ?? Promise.resolve()).then(async () => {
+  const holder = globalThis as Holder;
+  const recorded = (holder[QUEUE] ?? Promise.resolve()).then(async () => {
     for (const event of events) await recordEvent(event);
   });
   // A failure surfaces to this caller only; later emits still run.
-  queue = recorded.catch(() => undefined);
+  holder[QUEUE] = recorded.catch(() => undefined);
   return recorded;
 }
