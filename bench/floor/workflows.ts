@@ -79,8 +79,13 @@ export async function bareSink(): Promise<void> {
  * the timer is started once, so facts do not cancel and restart it. An enrolment that does the
  * rules' work (bench/floor/front.ts) passes the product's input, which this run does not read.
  */
-export async function floorCredential(_input?: unknown): Promise<void> {
+export function floorCredential(_input?: unknown): Promise<void> {
   void sleep(TWO_YEARS_MS);
+  return recordStartAndFacts();
+}
+
+/** Records the run's start (its workflow id), then the facts its handler queued, one sink call a task. */
+async function recordStartAndFacts(): Promise<void> {
   const queue: string[] = [workflowInfo().workflowId];
   setHandler(factSignal, ({ id }) => {
     queue.push(id);
@@ -103,19 +108,12 @@ export async function floorCredential(_input?: unknown): Promise<void> {
  * Facts are recorded as the floor records them. No messages are validated, no state is published.
  */
 export function floorRulesCredential(input: CredentialInput): Promise<void> {
-  return CancellationScope.nonCancellable(async () => {
+  return CancellationScope.nonCancellable(() => {
     const now = Date.now();
     const versions = [...(input.policyVersions ?? [])];
     const state = createState(input, policyInForce(versions, input.cycleStart), versions, now);
     const next = Math.min(planReminders(state, now).nextAt ?? Infinity, state.bounds.expiresAt);
     new DeadlineTimer(() => undefined).arm(next, now, 'next moment');
-    const queue: string[] = [workflowInfo().workflowId];
-    setHandler(factSignal, ({ id }) => {
-      queue.push(id);
-    });
-    for (;;) {
-      floor.recordFacts(queue.splice(0));
-      await condition(() => queue.length > 0);
-    }
+    return recordStartAndFacts();
   });
 }
