@@ -1,22 +1,11 @@
-import path from 'node:path';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import pg from 'pg';
 import type { CredentialActivities } from '../../activities/types';
 import { WORKFLOW_BUNDLE_OPTIONS } from '../../worker/bundle-options';
 
-const root = path.join(__dirname, '../..');
-const FLOOR_PRELOAD_MODULES = [
-  path.join(root, 'rules/index.ts'),
-  require.resolve('@temporalio/workflow'),
-  path.join(root, 'workflows/cycle/state.ts'),
-  path.join(root, 'workflows/cycle/reminders.ts'),
-  path.join(root, 'workflows/cycle/deadline-timer.ts'),
-];
-
 // The floor worker (scripts/bench-floor.ts, scripts/bench-e2e-floor.ts), in its own process so its
-// CPU is its own: the floor workflows bundled on their own like the bench's reference (with the
-// modules of the product's they run preloaded, as the product's worker preloads them), or the product's
-// bundled like production (same interceptors and preloaded modules), with activities and sinks that
+// CPU is its own: the floor workflows bundled on their own like the bench's reference, or the product's
+// bundled like production (same interceptors), both with the product worker's preloaded modules, with activities and sinks that
 // do nothing, except the `recordFacts` sink: one INSERT when DATABASE_URL is set (the end-to-end floor).
 
 const pool = process.env.DATABASE_URL ? new pg.Pool({ connectionString: process.env.DATABASE_URL }) : null;
@@ -55,18 +44,15 @@ async function main(): Promise<void> {
       },
       projection: { record: { fn: () => Promise.resolve(), callDuringReplay: false } },
     },
+    // floorRulesCredential runs the product's engine code: preloaded as the product's worker preloads
+    // it (and the SDK's workflow API), so no floor workflow evaluates it anew.
+    bundlerOptions: { preloadModules: WORKFLOW_BUNDLE_OPTIONS.preloadModules },
     ...(product
       ? {
           workflowsPath: WORKFLOW_BUNDLE_OPTIONS.workflowsPath,
           interceptors: { workflowModules: WORKFLOW_BUNDLE_OPTIONS.workflowInterceptorModules },
-          bundlerOptions: { preloadModules: WORKFLOW_BUNDLE_OPTIONS.preloadModules },
         }
-      : {
-          workflowsPath: require.resolve('./workflows'),
-          // floorRulesCredential runs the product's rules and timer: preloaded as the product's
-          // worker preloads them (and the SDK's workflow API), so no floor workflow evaluates them anew.
-          bundlerOptions: { preloadModules: FLOOR_PRELOAD_MODULES },
-        }),
+      : { workflowsPath: require.resolve('./workflows') }),
   });
   process.send?.('ready');
   await worker.run();

@@ -12,6 +12,7 @@ import { policyInForce } from '../../rules';
 import type { CredentialInput } from '../../workflows/contract';
 import { DeadlineTimer } from '../../workflows/cycle/deadline-timer';
 import { planReminders } from '../../workflows/cycle/reminders';
+import { nextMoment } from '../../workflows/cycle/run';
 import { createState } from '../../workflows/cycle/state';
 import { TWO_YEARS_MS } from '../durations';
 
@@ -100,7 +101,8 @@ async function recordStartAndFacts(): Promise<void> {
  * The floor with the rules' work, in the workflow (bench/floor/front.ts, /required-enrolments): the
  * end-to-end floor plus only what the rules and the UI's clients force on any credential's run.
  * - Its deadlines come from its input, by the rules (the cycle's dates and boundaries), and its timer
- *   is set for the next moment it must act: the first reminder or the expiry.
+ *   is set for the next moment it must act, as the product's engine finds it (for a new credential,
+ *   the first reminder or the expiry).
  * - That timer can be moved (an application, a petition or an audit moves the next moment), so it
  *   lives in a cancellable scope of its own, as the product's DeadlineTimer.
  * - A cancellation request (ops' "Request Cancellation" in the UI) must not end the credential, so the
@@ -112,8 +114,8 @@ export function floorRulesCredential(input: CredentialInput): Promise<void> {
     const now = Date.now();
     const versions = [...(input.policyVersions ?? [])];
     const state = createState(input, policyInForce(versions, input.cycleStart), versions, now);
-    const next = Math.min(planReminders(state, now).nextAt ?? Infinity, state.bounds.expiresAt);
-    new DeadlineTimer(() => undefined).arm(next, now, 'next moment');
+    const next = nextMoment(state, now, planReminders(state, now).nextAt);
+    if (next) new DeadlineTimer(() => undefined).arm(next.at, now, next.what);
     return recordStartAndFacts();
   });
 }

@@ -5,7 +5,7 @@ import { getPolicy } from '../../rules';
 import { WORKFLOW_PRELOAD_MODULES } from '../../worker/bundle-options';
 import { credentialWorkflowId, type CredentialInput } from '../../workflows/contract';
 import type { CredentialEvent } from '../../workflows/events';
-import { startTimeSkippingServer } from '../support/temporal';
+import { quietLogger, startTimeSkippingServer } from '../support/temporal';
 import { eventually, today, unique } from './helpers';
 
 // The worker preloads the first release's engine (worker/bundle-options.ts): one copy of its modules
@@ -26,12 +26,12 @@ describe('runs of the first release on a worker that preloads their engine (time
     const bundle = await bundleWorkflowCode({
       workflowsPath: require.resolve('./legacy-engine'),
       preloadModules: WORKFLOW_PRELOAD_MODULES,
-      logger: quiet,
+      logger: quietLogger,
     });
     const [held, free] = [unique('CPT'), unique('CPT')];
     const recorded: CredentialEvent[] = [];
     const asked: string[] = [];
-    let release: () => void = noop;
+    let release: () => void = () => undefined;
     const released = new Promise<void>((resolve) => (release = resolve));
     const activities: CredentialActivities = {
       recordEvent: async (event) => {
@@ -88,6 +88,3 @@ describe('runs of the first release on a worker that preloads their engine (time
     });
   });
 });
-
-const noop = () => undefined;
-const quiet = { trace: noop, debug: noop, info: noop, warn: noop, error: console.error, log: noop };

@@ -7,7 +7,7 @@ import {
   upgrade,
   type CredentialInput,
 } from '../../workflows/contract';
-import { bundleWorkflows, startTimeSkippingServer } from '../support/temporal';
+import { bundleWorkflows, quietLogger, startTimeSkippingServer } from '../support/temporal';
 import {
   HOLDER,
   MockActivities,
@@ -38,7 +38,7 @@ describe('upgrading a run of the first release (time-skipping server)', () => {
     [env, bundle, legacy] = await Promise.all([
       startTimeSkippingServer(),
       bundleWorkflows(),
-      bundleWorkflowCode({ workflowsPath: require.resolve('./legacy-engine'), logger: quiet }),
+      bundleWorkflowCode({ workflowsPath: require.resolve('./legacy-engine'), logger: quietLogger }),
     ]);
   });
   afterAll(async () => {
@@ -107,6 +107,3 @@ describe('upgrading a run of the first release (time-skipping server)', () => {
     });
   });
 });
-
-const noop = () => undefined;
-const quiet = { trace: noop, debug: noop, info: noop, warn: noop, error: console.error, log: noop };

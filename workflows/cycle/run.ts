@@ -227,7 +227,7 @@ function continueReason(
 }
 
 /** The next instant the run acts on by itself: a phase boundary, a deadline (plus its grace), a reminder. */
-function nextMoment(
+export function nextMoment(
   state: CycleState,
   now: number,
   reminderAt: number | null,
