@@ -135,6 +135,12 @@ export interface CredentialInput {
   readonly resume?: CycleSnapshot;
   /** History length after which the run continues as new by itself (default 10,000 events). */
   readonly continueAsNewAfterEvents?: number;
+  /**
+   * Set by every starter in this codebase (workflows/start.ts): the run records by sink from its
+   * first task without asking `patched()`. Runs without it (started before, or by a client talking
+   * to Temporal directly) ask the patch, as they always did.
+   */
+  readonly recordsBySink?: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@ import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/clie
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Context } from '@temporalio/activity';
+import type { temporal } from '@temporalio/proto';
 import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { CredentialActivities } from '../../activities/types';
 import { handBackBySignal, projectionSinks } from '../../worker/projection-sink';
@@ -167,6 +168,23 @@ export async function startCredential(
   // As the API starts one: search attributes set by the starter, so the run need not upsert them.
   const { workflowId, args, typedSearchAttributes } = startOptions(input, await env.currentTimeMs());
   return env.client.workflow.start(credential, { workflowId, taskQueue, args, typedSearchAttributes });
+}
+
+/**
+ * The events of every run of the credential's workflow, oldest run first (a run that continued as
+ * new names its predecessor in its first event).
+ */
+export async function historyOfEveryRun(
+  handle: WorkflowHandle,
+): Promise<temporal.api.history.v1.IHistoryEvent[]> {
+  const runs: temporal.api.history.v1.IHistoryEvent[][] = [];
+  let runId: string | undefined;
+  for (;;) {
+    const events = (await handle.client.getHandle(handle.workflowId, runId).fetchHistory()).events ?? [];
+    runs.unshift(events);
+    runId = events[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId ?? undefined;
+    if (!runId) return runs.flat();
+  }
 }
 
 export function state(handle: WorkflowHandle): Promise<CredentialView> {

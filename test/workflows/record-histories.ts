@@ -35,10 +35,11 @@ import { createWorker } from './helpers';
 
 const directory = process.env.HISTORIES_DIR ?? join(__dirname, 'histories');
 /**
- * Fixtures of the versioned engine recording by sink are `v3-<name>.json`; those of its runs that
- * recorded by local activity (`v2-`) and the first release's stay as they were.
+ * Fixtures of the versioned engine started with `recordsBySink` in their input are `v4-<name>.json`;
+ * those of its runs that asked the by-sink patch (`v3-`), that recorded by local activity (`v2-`) and
+ * the first release's stay as they were.
  */
-const prefix = process.env.HISTORIES_PREFIX ?? 'v3-';
+const prefix = process.env.HISTORIES_PREFIX ?? 'v4-';
 
 async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('WARN') });

@@ -9,8 +9,9 @@ import { durable, local } from './activities';
 // timers, deadlines and reminders keep running while the database is down. What is not recorded yet
 // travels with continue-as-new (`pending`), so nothing accepted is lost.
 //
-// Runs started since the patch below record by sink: the worker writes each batch before it
-// completes the workflow task, with no activity and no history event (bench: a local activity cost
+// Runs started since the patch below record by sink (those this code starts say so in their input,
+// `recordsBySink`, and need not ask it): the worker writes each batch before it completes the
+// workflow task, with no activity and no history event (bench: a local activity cost
 // 2.2 ms of worker CPU a fact above a sink). The SDK only logs a sink's failure, so the worker sends
 // `recordingFailed` instead; that signal is in the very next activation, and its handler runs
 // before the loop can flush again: the batch goes back to the front of the queue and the run

@@ -19,7 +19,7 @@ import {
 } from '../../rules';
 import { getState, type CredentialInput, type CredentialOutcome } from '../contract';
 import type { CredentialEvent, EventBatch } from '../events';
-import { startAttributesOf, viewSource } from '../start';
+import { startAttributesOf, viewSource, withStartFlags } from '../start';
 import { credentialView, searchAttributesOf, summarize } from '../view';
 import { local } from './activities';
 import { auditDeadlinePassed, auditFailsAt, DEADLINE_GRACE_MS } from './application';
@@ -75,7 +75,7 @@ export function runCycle(input: CredentialInput): Promise<CredentialOutcome> {
 
 async function cycle(input: CredentialInput, root: CancellationScope): Promise<CredentialOutcome> {
   // Asked once, first: patched() answers true for any later call in a run that is no longer replaying.
-  const bySink = patched(RECORD_BY_SINK_PATCH);
+  const bySink = recordsBySink(input);
   // From the input without a promise when it carries them (every enrolment): the SDK records a stack
   // for each promise a workflow creates.
   const { policy, versions } = input.policyVersions?.length
@@ -176,7 +176,7 @@ async function cycle(input: CredentialInput, root: CancellationScope): Promise<C
       const attributes = startAttributesOf(next, at);
       return makeContinueAsNewFunc<typeof runCycle>(
         attributes.length > 0 ? { typedSearchAttributes: attributes } : {},
-      )(next);
+      )(withStartFlags(next));
     }
 
     projector.flush(batchOf, timerFired);
@@ -206,6 +206,19 @@ async function cycle(input: CredentialInput, root: CancellationScope): Promise<C
       continueReason(state, input, true) === null
     );
   }
+}
+
+/**
+ * Whether the run records by sink. A run started by this code says so in its input and asks no patch:
+ * in a new run, each patched() call writes a marker and a TemporalChangeVersion upsert. A worker
+ * older than the flag (the API rolled out first) asked the patch for such a run anyway; replayed
+ * here, the patch is asked again so that its marker is matched. Where the history has no marker,
+ * patched() in replay emits nothing and its answer is not used, so both histories replay.
+ */
+function recordsBySink(input: CredentialInput): boolean {
+  if (input.recordsBySink !== true) return patched(RECORD_BY_SINK_PATCH);
+  if (workflowInfo().unsafe.isReplaying) patched(RECORD_BY_SINK_PATCH);
+  return true;
 }
 
 function continueReason(
