@@ -4,9 +4,10 @@ import type { CredentialActivities } from '../../activities/types';
 import { WORKFLOW_BUNDLE_OPTIONS } from '../../worker/bundle-options';
 
 // The floor worker (scripts/bench-floor.ts, scripts/bench-e2e-floor.ts), in its own process so its
-// CPU is its own: the floor workflows bundled on their own like the bench's reference, or the product's
-// bundled like production (same interceptors), both with the product worker's preloaded modules, with activities and sinks that
-// do nothing, except the `recordFacts` sink: one INSERT when DATABASE_URL is set (the end-to-end floor).
+// CPU is its own: the floor workflows bundled on their own like the bench's reference, or the
+// product's bundled like production (same interceptors), both with the product worker's preloaded
+// modules, with activities and sinks that do nothing, except the `recordFacts` sink: one INSERT when
+// DATABASE_URL is set (the end-to-end floor).
 
 const pool = process.env.DATABASE_URL ? new pg.Pool({ connectionString: process.env.DATABASE_URL }) : null;
 
